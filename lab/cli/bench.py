@@ -1,0 +1,142 @@
+"""``lab bench``: list, show, build, import and freeze benchmark tables and problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lab.benchmarks.locations import data_dir
+from lab.benchmarks.store import (
+    benchmark_status,
+    build_table,
+    import_table,
+    load_table,
+    recipes,
+)
+
+bench_app = typer.Typer(help="Benchmark tables and the problems defined over them.", no_args_is_help=True)
+console = Console()
+
+
+@bench_app.command("list")
+def list_benchmarks() -> None:
+    """Benchmarks (built or buildable here) and their problems."""
+    from lab.problems.registry import problem_specs
+
+    specs = problem_specs()
+    table = Table(title=f"Benchmarks (tables in {data_dir()})")
+    for col in ("benchmark", "title", "datasets", "rows", "state", "problems"):
+        table.add_column(col)
+    for st in benchmark_status():
+        n_problems = sum(1 for s in specs.values() if s.benchmark == st.name)
+        state = "built" if st.built else ("buildable" if st.available else "raw files missing")
+        table.add_row(
+            st.name, st.title, f"{len(st.datasets)}: {', '.join(st.datasets)}",
+            str(st.rows or "-"), state, str(n_problems),
+        )  # fmt: skip
+    console.print(table)
+    ptable = Table(title="Problems")
+    for col in ("problem", "benchmark", "objectives (search -> report)", "constraints"):
+        ptable.add_column(col)
+    available = {st.name for st in benchmark_status() if st.available}
+    for name, spec in sorted(specs.items()):
+        if spec.benchmark not in available:
+            continue
+        objs = ", ".join(
+            f"{o.name}[{o.search}" + (f"->{o.report}]" if o.report else "]") for o in spec.objectives
+        )
+        cons = ", ".join(
+            f"{c.metric}{' <= ' + str(c.le) if c.le is not None else ' >= ' + str(c.ge)}"
+            for c in spec.constraints
+        )
+        ptable.add_row(name, spec.benchmark, objs, cons or "-")
+    console.print(ptable)
+
+
+@bench_app.command("show")
+def show(name: str = typer.Argument(..., help="A benchmark or a problem name.")) -> None:
+    """Rows, metrics with units, source, licence; for a problem also its exact fronts."""
+    from lab.problems.registry import get_problem, problem_specs
+
+    if name in problem_specs():
+        problem = get_problem(name)
+        console.print(f"[bold]{problem.name}[/]: {problem.spec.description}")
+        console.print(f"benchmark {problem.table.name}, {problem.n_architectures} architectures")
+        frozen = problem.frozen()
+        t = Table("objective", "search metric", "report metric", "unit", "ideal", "nadir", "ref")
+        for i, o in enumerate(problem.spec.objectives):
+            t.add_row(
+                o.name, o.search, o.report_metric, problem.objective_units[i],
+                f"{problem.ideal[i]:.6g}", f"{problem.nadir[i]:.6g}",
+                f"{problem.reference_point[i]:.6g}",
+            )  # fmt: skip
+        console.print(t)
+        console.print(
+            f"true front (report): {frozen['true_front_size']} architectures, normalized HV "
+            f"{frozen['true_front_hv']:.6f}; (search): {frozen['search_front_size']} "
+            f"architectures, HV {frozen['search_front_hv']:.6f}"
+        )
+        return
+    table = load_table(name)
+    meta = table.meta
+    console.print(f"[bold]{name}[/]: {meta.get('title', '')}")
+    console.print(f"rows: {len(table)}   genome: {len(table.cardinalities)} variables, "
+                  f"cardinalities {list(table.cardinalities)}   space: {table.space}")
+    console.print(f"source: {meta.get('source', '')}")
+    console.print(f"licence: {meta.get('licence', '')}")
+    console.print(f"citation: {meta.get('citation', '')}")
+    console.print(f"builder version: {meta.get('builder_version')}   table sha256: "
+                  f"{meta.get('table_sha256', '')}")
+    t = Table("column", "metric", "split", "dataset", "device", "unit", "direction", "min", "max")
+    for col, info in table.metrics.items():
+        values = table.metric_values(col)
+        t.add_row(
+            col, info.metric, info.split, info.dataset or "-", info.device or "-", info.unit,
+            info.direction, f"{values.min():.6g}", f"{values.max():.6g}",
+        )  # fmt: skip
+    console.print(t)
+    from lab.problems.registry import get_problem, problem_specs
+
+    fronts = Table("problem", "true front size (report)", "normalized HV")
+    for pname, spec in sorted(problem_specs().items()):
+        if spec.benchmark == name:
+            p = get_problem(pname)
+            fronts.add_row(pname, str(len(p.true_front_rows("report"))), f"{p.true_front_hv():.6f}")
+    console.print(fronts)
+
+
+@bench_app.command("build")
+def build(
+    name: str | None = typer.Argument(None, help="Benchmark to rebuild (default: all available)."),
+) -> None:
+    """(Re)build tables from their raw sources into the data directory."""
+    names = [name] if name else [n for n, r in recipes().items() if r.available()]
+    for n in names:
+        table = build_table(n)
+        console.print(f"built {n}: {len(table)} rows -> {data_dir() / (n + '.parquet')}")
+
+
+@bench_app.command("import")
+def import_(
+    name: str = typer.Argument(..., help="Benchmark name (built-in, or the name in a user spec)."),
+    source: Path = typer.Option(
+        ..., "--from", help="Folder of a built-in benchmark's raw files, or a user table's YAML spec."
+    ),
+) -> None:
+    """Import a benchmark from files: a built-in's raw folder, or a user's CSV/Parquet + YAML."""
+    table = import_table(name, source)
+    console.print(f"imported {name}: {len(table)} rows, metrics {list(table.metrics)}")
+
+
+@bench_app.command("freeze")
+def freeze_cmd(
+    names: list[str] | None = typer.Argument(None, help="Problems (default: all available)."),
+) -> None:
+    """Recompute the frozen normalization of problems into benchmarks/frozen.yaml."""
+    from lab.problems.registry import freeze
+
+    path = freeze(names or None)
+    console.print(f"wrote {path}")

@@ -1,0 +1,53 @@
+"""``lab``: the laboratory's command line. Subcommands live in one module each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from lab.benchmarks.locations import DATA_DIR_ENV
+from lab.cli.bench import bench_app
+from lab.errors import LabError
+
+app = typer.Typer(
+    name="lab",
+    help="Multi-objective NAS laboratory: benchmarks, searches, analysis and figures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(bench_app, name="bench")
+
+
+@app.callback()
+def main(
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache)."
+    ),
+) -> None:
+    """Global options."""
+    if data_dir is not None:
+        os.environ[DATA_DIR_ENV] = str(data_dir)
+
+
+def run() -> None:
+    """Entry point that turns the lab's own errors into one readable line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except LabError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise SystemExit(2) from None
+    except (typer.Exit, SystemExit) as exc:
+        raise SystemExit(getattr(exc, "exit_code", getattr(exc, "code", 0))) from None
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Abort):
+            raise SystemExit(1) from None
+        raise

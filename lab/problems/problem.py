@@ -1,0 +1,223 @@
+"""A multi-objective problem over a benchmark table.
+
+Objective matrices are precomputed for every row of the table (minimized, raw units), so that
+evaluating a batch of genomes is two vectorized look-ups: genome -> canonical code -> row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import moocore
+import numpy as np
+
+from lab.benchmarks.table import BenchmarkTable
+from lab.errors import ConfigError
+from lab.problems.pareto import nondominated_mask
+from lab.problems.spec import ProblemSpec
+from lab.spaces.base import SearchSpace
+from lab.spaces.encoding import genome_codes
+
+#: Reference point in normalized objective space (ideal = 0, nadir = 1).
+NORMALIZED_REFERENCE = 1.1
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result of evaluating ``n`` genomes on an ``m``-objective, ``c``-constraint problem.
+
+    Attributes:
+        rows: ``n`` row indices into the table.
+        arch_ids: ``n`` canonical architecture ids.
+        F: ``n x m`` search-metric objectives (minimized, raw units).
+        F_report: ``n x m`` report-metric objectives (minimized, raw units).
+        G: ``n x c`` constraint values, feasible iff ``<= 0``.
+    """
+
+    rows: np.ndarray
+    arch_ids: np.ndarray
+    F: np.ndarray
+    F_report: np.ndarray
+    G: np.ndarray
+
+    @property
+    def feasible(self) -> np.ndarray:
+        return np.all(self.G <= 0.0, axis=1)
+
+
+def objective_values(table: BenchmarkTable, column: str) -> tuple[np.ndarray, str]:
+    """Column as a minimized objective and its unit: error for accuracies, negation otherwise."""
+    info = table.metrics.get(column)
+    if info is None:
+        from lab.errors import unknown_name
+
+        raise unknown_name(f"metric of benchmark {table.name!r}", column, list(table.metrics))
+    values = table.metric_values(column)
+    if info.direction == "min":
+        return values, info.unit
+    if info.unit == "%":
+        return 100.0 - values, "%"
+    if info.unit == "fraction":
+        return 1.0 - values, "fraction"
+    return -values, f"-{info.unit}"
+
+
+class Problem:
+    """A named problem: objectives, constraints, frozen normalization and exact fronts.
+
+    Args:
+        spec: the problem's declarative spec.
+        table: the benchmark table it is defined over.
+        space: the table's search space (genome canonicalization).
+    """
+
+    def __init__(self, spec: ProblemSpec, table: BenchmarkTable, space: SearchSpace) -> None:
+        if tuple(space.cardinalities) != tuple(table.cardinalities):
+            raise ConfigError(
+                f"problem {spec.name!r}: space {space.name} has cardinalities "
+                f"{space.cardinalities}, table {table.name} has {table.cardinalities}"
+            )
+        self.spec = spec
+        self.name = spec.name
+        self.table = table
+        self.space = space
+        self.cardinalities = np.asarray(space.cardinalities, dtype=np.int64)
+        search, report, units = [], [], []
+        for obj in spec.objectives:
+            s, unit = objective_values(table, obj.search)
+            r, _ = objective_values(table, obj.report_metric)
+            search.append(s)
+            report.append(r)
+            units.append(unit)
+        self.objective_names = tuple(o.name for o in spec.objectives)
+        self.objective_units = tuple(units)
+        self.F_all = np.stack(search, axis=1)
+        self.F_report_all = np.stack(report, axis=1)
+        cons = []
+        for c in spec.constraints:
+            values = table.metric_values(c.metric)
+            cons.append(values - c.le if c.le is not None else c.ge - values)
+        self.G_all = np.stack(cons, axis=1) if cons else np.zeros((len(table), 0))
+        self.feasible_all = np.all(self.G_all <= 0.0, axis=1)
+        if not self.feasible_all.any():
+            raise ConfigError(f"problem {spec.name!r}: no architecture satisfies the constraints")
+        if not np.all(np.isfinite(self.F_all)) or not np.all(np.isfinite(self.F_report_all)):
+            raise ConfigError(f"problem {spec.name!r}: the table has missing objective values")
+        self.arch_ids_all = table.arch_ids
+        self.genomes_all = table.genomes
+        codes = genome_codes(self.genomes_all, self.cardinalities)
+        order = np.argsort(codes)
+        self._sorted_codes = codes[order]
+        self._sorted_rows = order
+        self._front_rows: dict[str, np.ndarray] = {}
+        self.ideal, self.nadir = self._bounds()
+        self.reference_point = self.ideal + NORMALIZED_REFERENCE * (self.nadir - self.ideal)
+
+    # ------------------------------------------------------------------------------ dimensions
+    @property
+    def n_var(self) -> int:
+        return len(self.cardinalities)
+
+    @property
+    def n_obj(self) -> int:
+        return self.F_all.shape[1]
+
+    @property
+    def n_constr(self) -> int:
+        return self.G_all.shape[1]
+
+    @property
+    def n_architectures(self) -> int:
+        return len(self.table)
+
+    # ------------------------------------------------------------------------------ evaluation
+    def rows(self, genomes: np.ndarray) -> np.ndarray:
+        """Table row of each genome (``n``), ``-1`` where the genome denotes no architecture of
+        the table."""
+        codes = self.space.canonical_codes(genomes)
+        pos = np.searchsorted(self._sorted_codes, codes)
+        pos = np.minimum(pos, len(self._sorted_codes) - 1)
+        hit = (self._sorted_codes[pos] == codes) & (codes >= 0)
+        return np.where(hit, self._sorted_rows[pos], -1)
+
+    def is_valid(self, genomes: np.ndarray) -> np.ndarray:
+        """Boolean mask: does each genome denote an architecture of the table?"""
+        return self.rows(genomes) >= 0
+
+    def evaluate(self, genomes: np.ndarray) -> Evaluation:
+        """Evaluate ``n x d`` genomes; ``ValueError`` if any denotes no architecture."""
+        rows = self.rows(genomes)
+        if (rows < 0).any():
+            bad = np.asarray(genomes)[np.argmax(rows < 0)]
+            raise ValueError(f"{self.name}: genome {bad.tolist()} denotes no architecture")
+        return self.evaluate_rows(rows)
+
+    def evaluate_rows(self, rows: np.ndarray) -> Evaluation:
+        """Evaluate table rows directly (``n`` indices)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return Evaluation(
+            rows=rows,
+            arch_ids=self.arch_ids_all[rows],
+            F=self.F_all[rows],
+            F_report=self.F_report_all[rows],
+            G=self.G_all[rows],
+        )
+
+    def sample_rows(self, n: int, rng: np.random.Generator, *, replace: bool = False) -> np.ndarray:
+        """``n`` table rows drawn uniformly over distinct architectures."""
+        return rng.choice(self.n_architectures, size=n, replace=replace)
+
+    # --------------------------------------------------------------------------- normalization
+    def normalize(self, F: np.ndarray) -> np.ndarray:
+        """``n x m`` raw objectives -> normalized (frozen ideal -> 0, nadir -> 1)."""
+        return (np.asarray(F, dtype=np.float64) - self.ideal) / (self.nadir - self.ideal)
+
+    def true_front_rows(self, kind: str = "report") -> np.ndarray:
+        """Rows of the exact Pareto front of the feasible table on ``search`` or ``report``
+        metrics, sorted by the first objective."""
+        if kind not in ("search", "report"):
+            raise ValueError(f"kind must be 'search' or 'report', got {kind!r}")
+        if kind not in self._front_rows:
+            F = self.F_all if kind == "search" else self.F_report_all
+            feasible = np.flatnonzero(self.feasible_all)
+            rows = feasible[nondominated_mask(F[feasible])]
+            self._front_rows[kind] = rows[np.lexsort(F[rows].T[::-1])]
+        return self._front_rows[kind]
+
+    def true_front(self, kind: str = "report") -> np.ndarray:
+        """``k x m`` raw objectives of the exact front."""
+        F = self.F_all if kind == "search" else self.F_report_all
+        return F[self.true_front_rows(kind)]
+
+    def true_front_hv(self, kind: str = "report") -> float:
+        """Hypervolume of the normalized exact front w.r.t. the normalized reference point."""
+        front = self.normalize(self.true_front(kind))
+        return float(moocore.hypervolume(front, ref=np.full(self.n_obj, NORMALIZED_REFERENCE)))
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        # Ideal and nadir of the union of both exact fronts: one normalization for search and
+        # report metrics, so their hypervolumes are comparable.
+        both = np.vstack([self.true_front("search"), self.true_front("report")])
+        ideal, nadir = both.min(axis=0), both.max(axis=0)
+        flat = nadir <= ideal
+        nadir = np.where(flat, ideal + 1.0, nadir)  # a constant objective still normalizes
+        return ideal, nadir
+
+    def frozen(self) -> dict[str, object]:
+        """The values frozen in ``benchmarks/frozen.yaml`` for this problem."""
+        return {
+            "ideal": [float(x) for x in self.ideal],
+            "nadir": [float(x) for x in self.nadir],
+            "reference_point": [float(x) for x in self.reference_point],
+            "true_front_size": int(len(self.true_front_rows("report"))),
+            "true_front_hv": round(self.true_front_hv("report"), 12),
+            "search_front_size": int(len(self.true_front_rows("search"))),
+            "search_front_hv": round(self.true_front_hv("search"), 12),
+            "table_rows": int(self.n_architectures),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Problem({self.name!r}, benchmark={self.table.name!r}, objectives="
+            f"{list(self.objective_names)}, constraints={self.n_constr})"
+        )

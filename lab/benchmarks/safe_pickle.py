@@ -68,6 +68,9 @@ class RestrictedUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         if name in self._allowed.get(module, frozenset()):
+            # Pickles written by numpy 1.x name ``numpy.core``; numpy 2 moved it to ``numpy._core``.
+            if module.startswith("numpy.core"):
+                module = "numpy._core" + module[len("numpy.core") :]
             return super().find_class(module, name)
         raise UnsafePickleError(
             f"{self._source}: refusing to load global {module}.{name}: it is not on the allow-list "

@@ -9,6 +9,7 @@ from pathlib import Path
 from lab.benchmarks.locations import data_dir
 from lab.benchmarks.recipe import Recipe
 from lab.benchmarks.recipes.nasbench201 import NasBench201LowFidelityRecipe
+from lab.benchmarks.recipes.nasbench201_official import NasBench201OfficialRecipe
 from lab.benchmarks.recipes.nasbench_graph import NasBenchGraphProteinsRecipe, NasBenchGraphRecipe
 from lab.benchmarks.recipes.nasbench_macro import NasBenchMacroRecipe
 from lab.benchmarks.recipes.user_table import build_user_table
@@ -30,6 +31,7 @@ for _r in (
     NasBenchGraphRecipe(),
     NasBenchGraphProteinsRecipe(),
     NasBench201LowFidelityRecipe(),
+    NasBench201OfficialRecipe(),
     NasBenchMacroRecipe(),
 ):
     register_recipe(_r)
@@ -65,7 +67,9 @@ def imported_names(directory: Path | None = None) -> list[str]:
 
 def benchmark_names(directory: Path | None = None) -> list[str]:
     """Every benchmark that can be loaded here: built-ins whose sources are present, imports."""
-    builtin = [n for n, r in _RECIPES.items() if r.available() or _built_meta(n, directory or data_dir())]
+    builtin = [
+        n for n, r in _RECIPES.items() if r.available() or _built_meta(n, directory or data_dir())
+    ]
     return builtin + imported_names(directory)
 
 
@@ -78,7 +82,9 @@ def _is_current(name: str, directory: Path) -> bool:
     return True
 
 
-def build_table(name: str, *, raw_dir: Path | None = None, directory: Path | None = None) -> BenchmarkTable:
+def build_table(
+    name: str, *, raw_dir: Path | None = None, directory: Path | None = None
+) -> BenchmarkTable:
     """(Re)build benchmark ``name`` from its raw sources and save it in the data directory."""
     directory = directory or data_dir()
     if name in _RECIPES:

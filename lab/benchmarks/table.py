@@ -91,7 +91,9 @@ class BenchmarkTable:
             raise BenchmarkFileError(f"{where}: missing columns {missing}")
         for col, info in self.metrics.items():
             if info.column != col:
-                raise BenchmarkFileError(f"{where}: metric key {col!r} names column {info.column!r}")
+                raise BenchmarkFileError(
+                    f"{where}: metric key {col!r} names column {info.column!r}"
+                )
             if not pd.api.types.is_numeric_dtype(self.frame[col]):
                 raise BenchmarkFileError(
                     f"{where}: metric column {col!r} is {self.frame[col].dtype}, not numeric"
@@ -143,7 +145,9 @@ class BenchmarkTable:
         json_path = directory / f"{name}.json"
         for path in (parquet_path, json_path):
             if not path.is_file():
-                raise BenchmarkFileError(f"{path}: not found; build it with `lab bench build {name}`")
+                raise BenchmarkFileError(
+                    f"{path}: not found; build it with `lab bench build {name}`"
+                )
         try:
             meta = json.loads(json_path.read_text())
         except json.JSONDecodeError as exc:
@@ -177,4 +181,3 @@ class BenchmarkTable:
         table.cardinalities, table.space, table.meta = cards, space, meta
         table.validate(source=str(parquet_path))
         return table
-

@@ -17,7 +17,9 @@ from lab.benchmarks.store import (
     recipes,
 )
 
-bench_app = typer.Typer(help="Benchmark tables and the problems defined over them.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmark tables and the problems defined over them.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -46,7 +48,8 @@ def list_benchmarks() -> None:
         if spec.benchmark not in available:
             continue
         objs = ", ".join(
-            f"{o.name}[{o.search}" + (f"->{o.report}]" if o.report else "]") for o in spec.objectives
+            f"{o.name}[{o.search}" + (f"->{o.report}]" if o.report else "]")
+            for o in spec.objectives
         )
         cons = ", ".join(
             f"{c.metric}{' <= ' + str(c.le) if c.le is not None else ' >= ' + str(c.ge)}"
@@ -83,13 +86,17 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
     table = load_table(name)
     meta = table.meta
     console.print(f"[bold]{name}[/]: {meta.get('title', '')}")
-    console.print(f"rows: {len(table)}   genome: {len(table.cardinalities)} variables, "
-                  f"cardinalities {list(table.cardinalities)}   space: {table.space}")
+    console.print(
+        f"rows: {len(table)}   genome: {len(table.cardinalities)} variables, "
+        f"cardinalities {list(table.cardinalities)}   space: {table.space}"
+    )
     console.print(f"source: {meta.get('source', '')}")
     console.print(f"licence: {meta.get('licence', '')}")
     console.print(f"citation: {meta.get('citation', '')}")
-    console.print(f"builder version: {meta.get('builder_version')}   table sha256: "
-                  f"{meta.get('table_sha256', '')}")
+    console.print(
+        f"builder version: {meta.get('builder_version')}   table sha256: "
+        f"{meta.get('table_sha256', '')}"
+    )
     t = Table("column", "metric", "split", "dataset", "device", "unit", "direction", "min", "max")
     for col, info in table.metrics.items():
         values = table.metric_values(col)
@@ -123,7 +130,9 @@ def build(
 def import_(
     name: str = typer.Argument(..., help="Benchmark name (built-in, or the name in a user spec)."),
     source: Path = typer.Option(
-        ..., "--from", help="Folder of a built-in benchmark's raw files, or a user table's YAML spec."
+        ...,
+        "--from",
+        help="Folder of a built-in benchmark's raw files, or a user table's YAML spec.",
     ),
 ) -> None:
     """Import a benchmark from files: a built-in's raw folder, or a user's CSV/Parquet + YAML."""

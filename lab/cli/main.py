@@ -10,6 +10,8 @@ from rich.console import Console
 
 from lab.benchmarks.locations import DATA_DIR_ENV
 from lab.cli.bench import bench_app
+from lab.cli.results import results_app
+from lab.cli.run import run_command
 from lab.errors import LabError
 
 app = typer.Typer(
@@ -20,12 +22,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(bench_app, name="bench")
+app.add_typer(results_app, name="results")
+app.command("run")(run_command)
 
 
 @app.callback()
 def main(
     data_dir: Path | None = typer.Option(
-        None, "--data-dir", help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache)."
+        None,
+        "--data-dir",
+        help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache).",
     ),
 ) -> None:
     """Global options."""

@@ -25,9 +25,7 @@ def as_points(F: ArrayLike, name: str = "F", m: int | None = None) -> np.ndarray
     if m is not None and arr.shape[1] != m:
         if arr.shape[0] == 0:
             return np.empty((0, m))
-        raise IndicatorInputError(
-            f"{name} has {arr.shape[1]} objectives (columns), expected {m}"
-        )
+        raise IndicatorInputError(f"{name} has {arr.shape[1]} objectives (columns), expected {m}")
     if arr.shape[1] == 0:
         raise IndicatorInputError(f"{name} has no objectives (0 columns)")
     if not np.isfinite(arr).all():

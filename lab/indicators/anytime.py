@@ -76,8 +76,7 @@ def _check_grid(grid: ArrayLike, n: int) -> np.ndarray:
         raise IndicatorInputError("grid must be strictly increasing")
     if g[0] < 1 or g[-1] > n:
         raise IndicatorInputError(
-            f"grid values must lie in [1, {n}] (the run has {n} evaluations), "
-            f"got [{g[0]}, {g[-1]}]"
+            f"grid values must lie in [1, {n}] (the run has {n} evaluations), got [{g[0]}, {g[-1]}]"
         )
     return g
 
@@ -120,31 +119,34 @@ def _trace(
     Z: np.ndarray,
     ref: np.ndarray,
     names: tuple[str, ...],
-    out: dict[str, np.ndarray],
-    row: tuple[int, ...] | tuple[()] = (),
-) -> None:
-    """Fill ``out[name][row + (g,)]`` for every grid index ``g`` (validated inputs)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Archive sizes (``g``) and indicator values (``len(names) x g``) of one validated run."""
     funcs = [INDICATORS[name] for name in names]
+    feasible_points = F[mask]
+    # Number of feasible evaluations among the first k, for every grid point k.
+    n_feasible = np.cumsum(mask)[grid - 1]
+    sizes = np.zeros(grid.size, dtype=np.int64)
+    values = np.empty((len(names), grid.size))
     archive = np.empty((0, F.shape[1]))
     current = [f(archive, Z, ref) for f in funcs]
     prev = 0
-    for g, k in enumerate(grid):
-        block = F[prev:k]
-        new = block[mask[prev:k]]
-        prev = k
-        if new.shape[0]:
+    for g, c in enumerate(n_feasible):
+        if c > prev:
+            new = feasible_points[prev:c]
+            prev = c
             n_old = archive.shape[0]
             cand = np.concatenate((archive, new)) if n_old else new
             # keep_weakly=False drops later duplicates, so a re-evaluated point already in the
             # archive is not added twice and the archive (listed first) stays unchanged.
             keep = moocore.is_nondominated(cand, keep_weakly=False)
-            # The archive is mutually non-dominated, so it changes iff some new point survives.
+            # The archive is mutually non-dominated, so it changes iff some new point survives;
+            # otherwise the previous indicator values are exact and are not recomputed.
             if keep[n_old:].any():
                 archive = cand[keep]
                 current = [f(archive, Z, ref) for f in funcs]
-        out["archive_size"][row + (g,)] = archive.shape[0]
-        for name, value in zip(names, current, strict=True):
-            out[name][row + (g,)] = value
+        sizes[g] = archive.shape[0]
+        values[:, g] = current
+    return sizes, values
 
 
 def anytime_trace(
@@ -185,12 +187,9 @@ def anytime_trace(
     arr, mask = _check_run(F, feasible, m, "F")
     g = evaluation_grid(arr.shape[0]) if grid is None else _check_grid(grid, arr.shape[0])
     names = _check_indicators(indicators)
-    out: dict[str, np.ndarray] = {
-        "evaluations": g.copy(),
-        "archive_size": np.zeros(g.size, dtype=np.int64),
-    }
-    out.update({name: np.empty(g.size) for name in names})
-    _trace(arr, mask, g, Z, r, names, out)
+    sizes, values = _trace(arr, mask, g, Z, r, names)
+    out: dict[str, np.ndarray] = {"evaluations": g.copy(), "archive_size": sizes}
+    out.update(zip(names, values, strict=True))
     return out
 
 
@@ -247,5 +246,7 @@ def anytime_traces_many(
     }
     out.update({name: np.empty((len(runs), g.size)) for name in names})
     for j, (arr, mask) in enumerate(checked):
-        _trace(arr, mask, g, Z, r, names, out, row=(j,))
+        out["archive_size"][j], values = _trace(arr, mask, g, Z, r, names)
+        for name, v in zip(names, values, strict=True):
+            out[name][j] = v
     return out

@@ -20,9 +20,7 @@ def _bounds(ideal: ArrayLike, nadir: ArrayLike, m: int | None) -> tuple[np.ndarr
             f"ideal and nadir must be 1-D vectors, got shapes {lo.shape} and {hi.shape}"
         )
     if lo.shape != hi.shape:
-        raise IndicatorInputError(
-            f"ideal has {lo.shape[0]} objectives but nadir has {hi.shape[0]}"
-        )
+        raise IndicatorInputError(f"ideal has {lo.shape[0]} objectives but nadir has {hi.shape[0]}")
     if m is not None and lo.shape[0] != m:
         raise IndicatorInputError(
             f"F has {m} objectives (columns) but ideal/nadir have {lo.shape[0]}"

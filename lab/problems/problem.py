@@ -20,6 +20,8 @@ from lab.spaces.encoding import genome_codes
 
 #: Reference point in normalized objective space (ideal = 0, nadir = 1).
 NORMALIZED_REFERENCE = 1.1
+#: Spaces with at most this many genomes get a dense genome-code -> row look-up table.
+DENSE_LOOKUP_MAX = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Problem:
         order = np.argsort(codes)
         self._sorted_codes = codes[order]
         self._sorted_rows = order
+        self._dense_rows: np.ndarray | None = None
         self._front_rows: dict[str, np.ndarray] = {}
         self.ideal, self.nadir = self._bounds()
         self.reference_point = self.ideal + NORMALIZED_REFERENCE * (self.nadir - self.ideal)
@@ -134,6 +137,14 @@ class Problem:
     def rows(self, genomes: np.ndarray) -> np.ndarray:
         """Table row of each genome (``n``), ``-1`` where the genome denotes no architecture of
         the table."""
+        if self.space.size <= DENSE_LOOKUP_MAX:
+            if self._dense_rows is None:
+                # One table from raw genome code to row folds canonicalization into the look-up.
+                self._dense_rows = self._rows_by_search(self.space.all_genomes())
+            return self._dense_rows[genome_codes(self.space.validate(genomes), self.cardinalities)]
+        return self._rows_by_search(genomes)
+
+    def _rows_by_search(self, genomes: np.ndarray) -> np.ndarray:
         codes = self.space.canonical_codes(genomes)
         pos = np.searchsorted(self._sorted_codes, codes)
         pos = np.minimum(pos, len(self._sorted_codes) - 1)
@@ -209,9 +220,9 @@ class Problem:
             "ideal": [float(x) for x in self.ideal],
             "nadir": [float(x) for x in self.nadir],
             "reference_point": [float(x) for x in self.reference_point],
-            "true_front_size": int(len(self.true_front_rows("report"))),
+            "true_front_size": len(self.true_front_rows("report")),
             "true_front_hv": round(self.true_front_hv("report"), 12),
-            "search_front_size": int(len(self.true_front_rows("search"))),
+            "search_front_size": len(self.true_front_rows("search")),
             "search_front_hv": round(self.true_front_hv("search"), 12),
             "table_rows": int(self.n_architectures),
         }

@@ -68,7 +68,9 @@ class SearchSpace(ABC):
 
     def describe(self, genome: Sequence[int]) -> dict[str, str]:
         """Variable name -> chosen label."""
-        return {n: c[int(v)] for n, c, v in zip(self.variable_names, self.choices, genome, strict=True)}
+        return {
+            n: c[int(v)] for n, c, v in zip(self.variable_names, self.choices, genome, strict=True)
+        }
 
     def all_genomes(self) -> np.ndarray:
         """Every genome of the space, ``size x d`` (only for small spaces)."""

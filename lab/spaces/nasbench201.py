@@ -16,8 +16,10 @@ from lab.spaces.base import SearchSpace
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 #: ``(target node, source node)`` of each genome position.
 EDGES: tuple[tuple[int, int], ...] = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
-_STRING = re.compile(r"^\|([a-z0-9_]+)~0\|\+\|([a-z0-9_]+)~0\|([a-z0-9_]+)~1\|\+"
-                     r"\|([a-z0-9_]+)~0\|([a-z0-9_]+)~1\|([a-z0-9_]+)~2\|$")
+_STRING = re.compile(
+    r"^\|([a-z0-9_]+)~0\|\+\|([a-z0-9_]+)~0\|([a-z0-9_]+)~1\|\+"
+    r"\|([a-z0-9_]+)~0\|([a-z0-9_]+)~1\|([a-z0-9_]+)~2\|$"
+)
 
 
 def genome_to_string(genome: np.ndarray) -> str:
@@ -37,7 +39,9 @@ def string_to_genome(arch_str: str) -> np.ndarray:
     genome = []
     for op in match.groups():
         if op not in OPS:
-            raise ValueError(f"unknown NAS-Bench-201 operation {op!r} in {arch_str!r}; valid: {OPS}")
+            raise ValueError(
+                f"unknown NAS-Bench-201 operation {op!r} in {arch_str!r}; valid: {OPS}"
+            )
         genome.append(OPS.index(op))
     return np.asarray(genome, dtype=np.int64)
 

@@ -134,8 +134,12 @@ class NasBench201LowFidelityRecipe(Recipe):
         acc = read_accuracies(raw_dir / ACCURACY_FILE)
         index = safe_load_torch_archive(raw_dir / INDEX_FILE)
         if not isinstance(index, dict) or len(index) != N_ARCHS:
-            raise BenchmarkFileError(f"{raw_dir / INDEX_FILE}: expected a dict of {N_ARCHS} entries")
-        mismatch = [s for s, i in zip(acc["cellstr"], acc["arch"], strict=True) if index.get(s) != i]
+            raise BenchmarkFileError(
+                f"{raw_dir / INDEX_FILE}: expected a dict of {N_ARCHS} entries"
+            )
+        mismatch = [
+            s for s, i in zip(acc["cellstr"], acc["arch"], strict=True) if index.get(s) != i
+        ]
         if mismatch:
             raise BenchmarkFileError(
                 f"{raw_dir / ACCURACY_FILE}: {len(mismatch)} rows disagree with {INDEX_FILE} "

@@ -84,7 +84,9 @@ def build_graph_table(name: str, datasets: tuple[str, ...], proteins: bool) -> B
         if index is None:
             index = frame.index.sort_values()
         if not frame.index.sort_values().equals(index):
-            raise BenchmarkFileError(f"{bench_file(ds)}: architecture keys differ from {datasets[0]}")
+            raise BenchmarkFileError(
+                f"{bench_file(ds)}: architecture keys differ from {datasets[0]}"
+            )
         frame = frame.loc[index]
         for info, field in zip(_metrics(ds), RECORD_FIELDS, strict=True):
             columns[info.column] = frame[field].to_numpy()

@@ -25,7 +25,9 @@ def read_macro_json(path: Path) -> dict[str, dict]:
     try:
         data = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BenchmarkFileError(f"{path}: invalid JSON ({exc}); the file may be truncated") from exc
+        raise BenchmarkFileError(
+            f"{path}: invalid JSON ({exc}); the file may be truncated"
+        ) from exc
     if not isinstance(data, dict) or len(data) != 3**8:
         raise BenchmarkFileError(f"{path}: expected an object with {3**8} architectures")
     for key, rec in data.items():

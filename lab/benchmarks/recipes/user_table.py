@@ -126,7 +126,9 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
                 f"0..{var.cardinality - 1} (cardinality in {spec_path})"
             )
         if var.labels is not None and len(var.labels) != var.cardinality:
-            raise ConfigError(f"{spec_path}: genome {var.column!r}: labels must have cardinality entries")
+            raise ConfigError(
+                f"{spec_path}: genome {var.column!r}: labels must have cardinality entries"
+            )
     for m in spec.metrics:
         if not pd.api.types.is_numeric_dtype(frame[m.column]):
             raise BenchmarkFileError(f"{data_path}: metric column {m.column!r} is not numeric")

@@ -1,0 +1,87 @@
+"""``lab results``: list experiments in the results store and show one as a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from lab.errors import ConfigError
+from lab.results.store import RESULTS_DIR_ENV
+
+results_app = typer.Typer(help="Query the results store (one folder per experiment).", no_args_is_help=True)
+console = Console()
+
+_ROOT_HELP = f"Results store root (default: ${RESULTS_DIR_ENV} or ./results)."
+
+
+@results_app.command("ls")
+def ls(
+    results_dir: Path | None = typer.Option(None, "--results-dir", help=_ROOT_HELP),
+) -> None:
+    """Experiments in the store with their run counts."""
+    from lab.results.query import list_experiments
+    from lab.results.store import results_root
+
+    df = list_experiments(results_dir)
+    table = Table(title=f"Experiments in {results_root(results_dir)}")
+    for col in df.columns:
+        table.add_column(col)
+    for row in df.itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+
+
+@results_app.command("show")
+def show(
+    experiment: str = typer.Argument(..., help="Experiment name (see `lab results ls`)."),
+    results_dir: Path | None = typer.Option(None, "--results-dir", help=_ROOT_HELP),
+    runs: bool = typer.Option(False, "--runs", help="Also list every run."),
+    failed: bool = typer.Option(False, "--failed", help="Also show the errors of failed runs."),
+    export: Path | None = typer.Option(
+        None, "--export", help="Write the tidy table (every evaluation) to a .parquet or .csv file."
+    ),
+) -> None:
+    """Final normalized hypervolume per problem and algorithm (median, IQR over seeds)."""
+    from lab.results.query import load_experiment, load_manifests
+    from lab.results.summary import final_summary, summary_table
+
+    manifests = load_manifests(experiment, root=results_dir)
+    console.print(summary_table(final_summary(manifests), title=f"{experiment}: final normalized "
+                                "hypervolume (median and IQR over seeds)"))
+    if runs:
+        table = Table(title=f"{experiment}: runs")
+        cols = ("problem", "label", "seed", "status", "hv_normalized", "wall_time_s", "run_id")
+        for col in cols:
+            table.add_column(col)
+        for row in manifests.itertuples(index=False):
+            values = [getattr(row, c) for c in cols]
+            table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in values))
+        console.print(table)
+    if failed:
+        from lab.results.store import ResultsStore
+
+        store = ResultsStore(results_dir)
+        for run_id in manifests.loc[manifests["status"] != "ok", "run_id"]:
+            manifest = store.read_manifest(experiment, run_id) or {}
+            config = manifest.get("config") or {}
+            error = manifest.get("error") or {}
+            console.print(
+                f"[red]failed[/] {escape(str(config.get('problem')))} "
+                f"{escape(str(config.get('label')))} seed {config.get('seed')} [dim]{run_id}[/]"
+            )
+            console.print(escape(error.get("traceback") or str(error)), highlight=False)
+    if export is not None:
+        if export.suffix not in (".parquet", ".csv"):
+            raise ConfigError(f"--export {export}: use a .parquet or .csv file name")
+        tidy = load_experiment(experiment, root=results_dir)
+        from lab.atomic_io import atomic_write
+
+        if export.suffix == ".parquet":
+            atomic_write(export, lambda tmp: tidy.to_parquet(tmp, index=False))
+        else:
+            atomic_write(export, lambda tmp: tidy.to_csv(tmp, index=False))
+        console.print(f"wrote {len(tidy)} evaluations of {tidy['run_id'].nunique()} runs to {export}")

@@ -1,0 +1,67 @@
+"""``lab run``: execute a sweep config into the results store (resumable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from lab.results.store import RESULTS_DIR_ENV
+
+console = Console()
+
+
+def run_command(
+    config: Path = typer.Argument(..., help="Sweep config (YAML), e.g. experiments/quickstart.yaml."),
+    executor: str = typer.Option("local", "--executor", "-e", help="local (process pool) or ray."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", help="Runs at once (local default: CPUs / threads_per_run; 1 runs "
+        "in this process; ray default: the cluster's CPUs)."
+    ),
+    address: str | None = typer.Option(
+        None, "--address", help="Ray cluster to join (e.g. auto, ray://head:10001); default: start "
+        "a local Ray instance."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the runs and their state; run nothing."),
+    results_dir: Path | None = typer.Option(
+        None, "--results-dir", help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or per-run lines."),
+) -> None:
+    """Run every run of a sweep not yet complete in the store; print the final summary.
+
+    Rerunning skips completed runs and retries failed ones. Exits with status 1 if a run failed.
+    """
+    from lab.experiments.config import load_config
+    from lab.experiments.runner import plan_table, run_sweep
+    from lab.experiments.expansion import expand
+    from lab.results.query import load_manifests
+    from lab.results.store import ResultsStore
+    from lab.results.summary import final_summary, summary_table
+
+    sweep = load_config(config)
+    store = ResultsStore(results_dir)
+    if dry_run:
+        console.print(plan_table(sweep, expand(sweep), store))
+        return
+    report = run_sweep(
+        sweep, executor=executor, workers=workers, address=address, results_dir=results_dir,
+        console=console, progress=not quiet,
+    )  # fmt: skip
+    ids = {spec.run_id for spec in report.runs}
+    manifests = load_manifests(sweep.name, root=results_dir)
+    manifests = manifests[manifests["run_id"].isin(ids)]
+    console.print(summary_table(final_summary(manifests), title=f"{sweep.name}: final normalized "
+                                "hypervolume (median and IQR over seeds)"))
+    console.print(
+        f"{len(report.runs)} runs: {len(report.ok)} ran ok, {len(report.failed)} failed, "
+        f"{len(report.already_done)} already done, {len(report.done_elsewhere)} done by another "
+        f"sweep; {report.wall_time_s:.1f} s. Results in {report.results_dir}"
+    )
+    if report.failed:
+        console.print(
+            f"[red]{len(report.failed)} run(s) failed[/]; see `lab results show {sweep.name} "
+            "--failed`; rerun the same command to retry them."
+        )
+        raise typer.Exit(1)

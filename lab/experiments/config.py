@@ -1,0 +1,343 @@
+"""Sweep configs: problems x algorithms (x hyperparameter grids) x seeds, read from YAML.
+
+A sweep file looks like::
+
+    name: quickstart                  # results go to <results root>/quickstart/ (default: file stem)
+    description: "..."
+    master_seed: 0                    # every run's seed derives from it (see expansion.py)
+    problems: [nbg-cora-err-lat, "nb201-cifar10-*"]   # names or glob patterns
+    algorithms:
+      - random                        # a registry name ...
+      - name: nsga2                   # ... or a mapping
+        params: {pop_size: 20}        # fixed hyperparameters
+        grid: {mutation_prob: [0.1, 0.3]}   # ablation: one variant per combination
+        label: nsga2                  # optional display name (default: name, plus grid values)
+        batch_size: 20                # optional per-algorithm override
+    seeds: 3                          # a count (seeds 0, 1, 2) or a list of seed indices
+    budget: 80                        # architecture evaluations per run, initial design included
+    batch_size: 1
+    n_init: 10
+    init: random                      # or lhs
+    threads_per_run: 1                # BLAS / torch threads inside each run
+    imports: []                       # modules imported first in every worker (own algorithms)
+
+Loading validates everything a run would need later (problem and algorithm names,
+hyperparameter names, sizes) and raises :class:`lab.errors.ConfigError` naming the file, the
+field and the valid values.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib
+import inspect
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from lab.errors import ConfigError, LabError
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _json_value(value: Any, where: str) -> Any:
+    """``value`` if it survives canonical JSON (it becomes part of a run id), else ValueError."""
+    try:
+        json.dumps(value, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where} must be plain YAML values (numbers, strings, lists): {exc}")
+    return value
+
+
+class AlgorithmEntry(BaseModel):
+    """One algorithm of a sweep, with fixed hyperparameters and an optional ablation grid."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    label: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    grid: dict[str, list[Any]] = Field(default_factory=dict)
+    batch_size: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @field_validator("name")
+    @classmethod
+    def _known_algorithm(cls, name: str) -> str:
+        from lab.algorithms.registry import algorithm_names
+
+        if name not in algorithm_names():
+            raise ValueError(
+                f"unknown algorithm {name!r}; valid: {', '.join(algorithm_names())} (or "
+                "register your own and list its module under 'imports')"
+            )
+        return name
+
+    @field_validator("label")
+    @classmethod
+    def _label_chars(cls, label: str | None) -> str | None:
+        if label is not None and not label.strip():
+            raise ValueError("label must not be empty")
+        return label
+
+    @field_validator("grid")
+    @classmethod
+    def _non_empty_grid(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for key, values in grid.items():
+            if not values:
+                raise ValueError(f"grid {key!r} has no values; give a non-empty list")
+            if len({json.dumps(v, sort_keys=True, default=str) for v in values}) != len(values):
+                raise ValueError(f"grid {key!r} repeats a value: {values}")
+        return _json_value(grid, "grid values")
+
+    @model_validator(mode="after")
+    def _known_params(self) -> AlgorithmEntry:
+        from lab.algorithms.registry import algorithm_params
+
+        _json_value(self.params, "params")
+        valid = algorithm_params(self.name)
+        shown = ", ".join(f"{k}={_show_default(v)}" for k, v in valid.items()) or "(none)"
+        both = sorted(set(self.params) & set(self.grid))
+        if both:
+            raise ValueError(f"{both} appear in both params and grid; keep each in one of them")
+        unknown = sorted((set(self.params) | set(self.grid)) - set(valid))
+        if unknown:
+            raise ValueError(
+                f"algorithm {self.name!r} has no hyperparameter(s) {unknown}; valid: {shown}"
+            )
+        missing = sorted(
+            k
+            for k, v in valid.items()
+            if v is inspect.Parameter.empty and k not in self.params and k not in self.grid
+        )
+        if missing:
+            raise ValueError(f"algorithm {self.name!r} needs hyperparameter(s) {missing}")
+        return self
+
+
+def _show_default(value: Any) -> str:
+    return "(required)" if value is inspect.Parameter.empty else repr(value)
+
+
+class SweepConfig(BaseModel):
+    """A validated sweep. ``problems`` holds resolved problem names (globs expanded)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    master_seed: StrictInt = Field(default=0, ge=0)
+    problems: tuple[str, ...] = Field(min_length=1)
+    algorithms: tuple[AlgorithmEntry, ...] = Field(min_length=1)
+    seeds: tuple[int, ...]
+    budget: int = Field(ge=1)
+    batch_size: int = Field(default=1, ge=1)
+    n_init: int = Field(default=10, ge=1)
+    init: Literal["random", "lhs"] = "random"
+    threads_per_run: int = Field(default=1, ge=1)
+    imports: tuple[str, ...] = ()
+    source: str = ""
+    source_sha256: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, name: str) -> str:
+        if not _NAME_RE.match(name):
+            raise ValueError(
+                f"{name!r} is not a valid experiment name; use letters, digits, '.', '_', '-' "
+                "(it names a folder of the results store)"
+            )
+        return name
+
+    @field_validator("imports", mode="before")
+    @classmethod
+    def _import_modules(cls, value: Any) -> Any:
+        # Before the algorithm entries are checked, so that plugin algorithms are registered.
+        for module in value or ():
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                raise ValueError(f"cannot import {module!r}: {exc}") from exc
+        return value
+
+    @field_validator("problems", mode="before")
+    @classmethod
+    def _expand_problems(cls, value: Any) -> Any:
+        from lab.problems.registry import problem_names
+
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple):
+            return value
+        available = problem_names(available_only=True)
+        declared = set(problem_names())
+        out: list[str] = []
+        for pattern in value:
+            if not isinstance(pattern, str):
+                raise ValueError(f"{pattern!r} is not a problem name or glob pattern")
+            if any(ch in pattern for ch in "*?["):
+                hits = fnmatch.filter(available, pattern)
+            elif pattern in available:
+                hits = [pattern]
+            elif pattern in declared:
+                raise ValueError(
+                    f"problem {pattern!r} is declared but its benchmark table is not available "
+                    "here; build or import it (`lab bench list` shows what is available)"
+                )
+            else:
+                hits = []
+            if not hits:
+                raise ValueError(
+                    f"{pattern!r} matches no available problem; valid: {', '.join(available)}"
+                )
+            out.extend(h for h in hits if h not in out)
+        return out
+
+    @field_validator("seeds", mode="before")
+    @classmethod
+    def _seed_list(cls, value: Any) -> Any:
+        message = "give a count >= 1 (seeds 0..count-1) or a list of distinct integers >= 0"
+        if isinstance(value, bool):
+            raise ValueError(message)
+        if isinstance(value, int):
+            if value < 1:
+                raise ValueError(f"{message}, got {value}")
+            return list(range(value))
+        if isinstance(value, list | tuple):
+            if not value or any(
+                isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in value
+            ):
+                raise ValueError(f"{message}, got {value}")
+            if len(set(value)) != len(value):
+                raise ValueError(f"seeds repeat a value: {value}")
+            return list(value)
+        raise ValueError(f"{message}, got {value!r}")
+
+    @field_validator("algorithms", mode="before")
+    @classmethod
+    def _algorithm_list(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str | dict):
+            return [value]
+        return value
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SweepConfig:
+        if self.n_init > self.budget:
+            raise ValueError(
+                f"n_init ({self.n_init}) exceeds budget ({self.budget}); the initial design is "
+                "part of the budget"
+            )
+        from lab.problems.registry import frozen_values
+
+        frozen = frozen_values()
+        for name in self.problems:
+            rows = frozen.get(name, {}).get("table_rows")
+            if rows is not None and self.budget > rows:
+                raise ValueError(
+                    f"budget ({self.budget}) exceeds the {rows} architectures of problem {name!r}"
+                )
+        from lab.experiments.expansion import algorithm_variants
+
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(self.algorithms):
+            for label, _ in algorithm_variants(entry):
+                if label in seen:
+                    raise ValueError(
+                        f"algorithms[{seen[label]}] and algorithms[{i}] both produce the label "
+                        f"{label!r}; give them distinct 'label' values"
+                    )
+                seen[label] = i
+        return self
+
+
+def _format_location(loc: tuple[Any, ...], raw: Any) -> str:
+    out = ""
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            if isinstance(node, list) and part < len(node):
+                node = node[part]
+                name = node if isinstance(node, str) else (node or {}).get("name")
+                if isinstance(name, str):
+                    out += f" ({name})"
+            else:
+                node = None
+        else:
+            if part in ("function-after", "function-before") or str(part).startswith("function"):
+                continue
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+def _format_errors(exc: ValidationError, raw: Any) -> str:
+    lines = []
+    for err in exc.errors():
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            parent = err["loc"][:-1]
+            fields = (
+                AlgorithmEntry.model_fields if parent and parent[0] == "algorithms" else
+                {k: v for k, v in SweepConfig.model_fields.items()
+                 if k not in ("source", "source_sha256")}
+            )  # fmt: skip
+            msg = f"unknown field; valid fields: {', '.join(fields)}"
+        lines.append(f"  field {_format_location(tuple(err['loc']), raw)}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_config(raw: Any, *, source: str = "<config>", default_name: str | None = None) -> SweepConfig:
+    """Validate an already-parsed mapping (``source`` names it in errors)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: a sweep config must be a YAML mapping of fields")
+    data = dict(raw)
+    if default_name is not None:
+        data.setdefault("name", default_name)
+    data.pop("source", None)
+    data.pop("source_sha256", None)
+    try:
+        config = SweepConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: invalid sweep config\n{_format_errors(exc, data)}") from None
+    except LabError as exc:
+        raise ConfigError(f"{source}: invalid sweep config: {exc}") from None
+    return config
+
+
+def load_config(path: Path | str) -> SweepConfig:
+    """Read and validate a sweep config file; the experiment name defaults to its stem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the sweep config ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
+    config = parse_config(raw, source=str(path), default_name=path.stem)
+    return config.model_copy(
+        update={
+            "source": str(path),
+            "source_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        }
+    )

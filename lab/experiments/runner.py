@@ -1,0 +1,249 @@
+"""Run a sweep into the results store: resumable, fault-tolerant, safe to run twice at once.
+
+The driver (this process) keeps at most ``executor.capacity`` runs in flight. Before sending a
+run it takes the run's lock in the store and checks again that no one completed it meanwhile;
+runs locked by another sweep are retried later, and count as done once that sweep completes
+them. Each outcome is written (history, then manifest, both atomic) as soon as it arrives, and
+the lock released. A killed sweep therefore loses only its runs in flight: the kernel releases
+their locks, their temporary files are removed by the next claimant, and a rerun executes them
+again from their seeds — with the same results.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+import traceback
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from lab.experiments.config import SweepConfig
+from lab.experiments.execute import RunOutcome, RunTask
+from lab.experiments.executors import Executor, make_executor
+from lab.experiments.expansion import RunSpec, expand
+from lab.experiments.progress import SweepProgress
+from lab.results.lock import RunLock
+from lab.results.provenance import git_commit, utc_now
+from lab.results.store import ResultsStore
+
+#: Seconds between looks at runs that another sweep holds.
+POLL_S = 0.5
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did.
+
+    Attributes:
+        experiment: the experiment name; ``results_dir`` its folder.
+        runs: every run of the sweep, in expansion order.
+        already_done: runs complete before this sweep started (skipped).
+        done_elsewhere: runs another sweep completed while this one ran.
+        ok, failed: run ids this sweep executed, by status.
+        wall_time_s: the sweep's wall time in seconds.
+    """
+
+    experiment: str
+    results_dir: Path
+    runs: list[RunSpec]
+    already_done: list[str] = field(default_factory=list)
+    done_elsewhere: list[str] = field(default_factory=list)
+    ok: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    wall_time_s: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Did every run of the sweep end with status ok?"""
+        return not self.failed and len(self.already_done) + len(self.done_elsewhere) + len(
+            self.ok
+        ) == len(self.runs)
+
+
+def _failed_outcome(spec: RunSpec, exc: BaseException, started: str, wall: float) -> RunOutcome:
+    """Outcome of a run whose worker never answered (it died, or the executor failed)."""
+    return RunOutcome(
+        run_id=spec.run_id,
+        status="failed",
+        history=None,
+        meta={
+            "started_at": started,
+            "finished_at": utc_now(),
+            "wall_time_s": wall,
+            "error": {
+                "type": type(exc).__name__,
+                "message": f"the worker did not return a result: {exc}",
+                "traceback": "".join(traceback.format_exception(exc)),
+            },
+        },
+    )
+
+
+def plan_table(config: SweepConfig, runs: list[RunSpec], store: ResultsStore) -> Table:
+    """A rich table of the runs of a sweep and their state in the store (for ``--dry-run``)."""
+    table = Table(title=f"{config.name}: {len(runs)} runs -> {store.experiment_dir(config.name)}")
+    for col in ("problem", "algorithm", "params", "seed", "run seed", "run id", "state"):
+        table.add_column(col)
+    for spec in runs:
+        manifest = store.read_manifest(config.name, spec.run_id)
+        if store.is_complete(config.name, spec.run_id):
+            state = "[green]done[/]"
+        elif manifest is not None and manifest.get("status") == "failed":
+            state = "[red]failed[/] (will retry)"
+        else:
+            state = "pending"
+        table.add_row(
+            spec.problem, spec.label, str(spec.params or ""), str(spec.seed),
+            str(spec.run_seed), spec.run_id, state,
+        )  # fmt: skip
+    return table
+
+
+def run_sweep(
+    config: SweepConfig,
+    *,
+    executor: str | Executor = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    results_dir: Path | str | None = None,
+    console: Console | None = None,
+    progress: bool = True,
+) -> SweepReport:
+    """Execute every run of ``config`` not yet complete in the store.
+
+    Args:
+        config: the validated sweep.
+        executor: ``local`` (a process pool; ``workers=1`` runs in this process), ``ray``, or
+            an :class:`~lab.experiments.executors.Executor` (then ``workers``/``address`` are
+            ignored and the caller closes it).
+        workers: parallel runs (local default: available CPUs / ``threads_per_run``).
+        address: Ray cluster address (default: start a local instance).
+        results_dir: store root (default ``$LAB_RESULTS_DIR`` or ``./results``).
+        console: where progress goes; ``progress=False`` prints nothing.
+
+    Returns:
+        The :class:`SweepReport`. Failed runs are recorded in the store with their traceback
+        and do not stop the sweep; a rerun retries them.
+    """
+    start = time.perf_counter()
+    console = console or Console()
+    store = ResultsStore(results_dir)
+    runs = expand(config)
+    report = SweepReport(config.name, store.experiment_dir(config.name), runs)
+    if config.source and Path(config.source).is_file():
+        store.write_sweep_config(
+            config.name, Path(config.source).read_text(encoding="utf-8"), config.source_sha256
+        )
+    store.runs_dir(config.name).mkdir(parents=True, exist_ok=True)
+    queue: deque[RunSpec] = deque()
+    for spec in runs:
+        if store.is_complete(config.name, spec.run_id):
+            report.already_done.append(spec.run_id)
+        else:
+            queue.append(spec)
+    if not queue:
+        report.wall_time_s = time.perf_counter() - start
+        return report
+
+    owns_executor = not isinstance(executor, Executor)
+    ex = (
+        make_executor(executor, workers=workers, address=address, threads=config.threads_per_run)
+        if owns_executor
+        else executor
+    )
+    sweep_meta = {
+        "experiment": config.name,
+        "git_commit": git_commit(),
+        "sweep": {
+            "config_file": config.source or None,
+            "config_sha256": config.source_sha256 or None,
+            "executor": ex.describe(),
+            "driver_host": socket.gethostname(),
+        },
+    }
+    in_flight: dict[Future[RunOutcome], tuple[RunSpec, RunLock, str, float]] = {}
+    deferred: list[RunSpec] = []
+    description = f"{config.name}: {len(queue)} runs"
+    if report.already_done:
+        description += f" ({len(report.already_done)} already done)"
+
+    def finish(spec: RunSpec, lock: RunLock, outcome: RunOutcome) -> None:
+        manifest = {
+            **sweep_meta,
+            **outcome.meta,
+            "status": outcome.status,
+            "config": spec.resolved(),
+            "seed": spec.run_seed,
+        }
+        try:
+            written = store.write_run(config.name, spec.run_id, manifest, outcome.history)
+        finally:
+            lock.release()
+        (report.ok if outcome.status == "ok" else report.failed).append(spec.run_id)
+        bar.run_finished(spec, written)
+
+    try:
+        with SweepProgress(console, enabled=progress) as bar:
+            bar.start(description, total=len(queue))
+            while queue or in_flight or deferred:
+                while queue and len(in_flight) < ex.capacity:
+                    spec = queue.popleft()
+                    if store.is_complete(config.name, spec.run_id):
+                        report.done_elsewhere.append(spec.run_id)
+                        bar.skipped()
+                        continue
+                    lock = store.claim(config.name, spec.run_id)
+                    if lock is None:
+                        deferred.append(spec)
+                        continue
+                    if store.is_complete(config.name, spec.run_id):  # finished before we locked
+                        lock.release()
+                        report.done_elsewhere.append(spec.run_id)
+                        bar.skipped()
+                        continue
+                    submitted, t0 = utc_now(), time.perf_counter()
+                    try:
+                        future = ex.submit(RunTask(spec, config.imports))
+                    except BaseException:
+                        lock.release()
+                        raise
+                    in_flight[future] = (spec, lock, submitted, t0)
+                if in_flight:
+                    done, _ = wait(
+                        list(in_flight),
+                        timeout=POLL_S if deferred and not queue else None,
+                        return_when=FIRST_COMPLETED,
+                    )
+                    broken = False
+                    for future in done:
+                        spec, lock, submitted, t0 = in_flight.pop(future)
+                        try:
+                            outcome = future.result()
+                        except Exception as exc:  # the worker died or the executor failed
+                            broken |= isinstance(exc, BrokenProcessPool)
+                            outcome = _failed_outcome(
+                                spec, exc, submitted, time.perf_counter() - t0
+                            )
+                        finish(spec, lock, outcome)
+                    if broken:
+                        ex.restart()
+                elif deferred:
+                    time.sleep(POLL_S)
+                if deferred and not queue:
+                    queue.extend(deferred)
+                    deferred.clear()
+    finally:
+        # Stop the workers before unlocking, so that no other sweep starts a run still going.
+        if owns_executor:
+            ex.close()
+        for _, lock, _, _ in in_flight.values():
+            lock.release()
+    report.wall_time_s = time.perf_counter() - start
+    return report

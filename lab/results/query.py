@@ -1,0 +1,137 @@
+"""Load experiments from the results store as tidy tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from lab.experiments.expansion import canonical_json
+from lab.results.store import ResultsStore
+
+#: Run-metadata columns that lead every tidy table, in order.
+RUN_COLUMNS = (
+    "experiment", "run_id", "problem", "algorithm", "label", "params", "seed", "run_seed",
+    "budget", "batch_size", "n_init", "init",
+)  # fmt: skip
+
+
+def _flatten(manifest: dict[str, Any]) -> dict[str, Any]:
+    config = manifest.get("config") or {}
+    final = manifest.get("final") or {}
+    error = manifest.get("error") or {}
+    return {
+        "experiment": manifest.get("experiment"),
+        "run_id": manifest.get("run_id"),
+        "problem": config.get("problem"),
+        "algorithm": config.get("algorithm"),
+        "label": config.get("label"),
+        "params": canonical_json(config.get("params") or {}),
+        "seed": config.get("seed"),
+        "run_seed": config.get("run_seed"),
+        "budget": config.get("budget"),
+        "batch_size": config.get("batch_size"),
+        "n_init": config.get("n_init"),
+        "init": config.get("init"),
+        "status": manifest.get("status"),
+        "hv_normalized": final.get("hv_normalized"),
+        "n_returned": final.get("n_returned"),
+        "n_evaluations": manifest.get("n_evaluations"),
+        "wall_time_s": manifest.get("wall_time_s"),
+        "run_time_s": manifest.get("run_time_s"),
+        "algo_time_s": manifest.get("algo_time_s"),
+        "started_at": manifest.get("started_at"),
+        "finished_at": manifest.get("finished_at"),
+        "hostname": (manifest.get("host") or {}).get("hostname"),
+        "table_sha256": (manifest.get("problem") or {}).get("table_sha256"),
+        "git_commit": manifest.get("git_commit"),
+        "error_type": error.get("type"),
+        "error_message": error.get("message"),
+    }
+
+
+def _sorted(df: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    keys = [k for k in ("problem", "label", "seed", *extra) if k in df.columns]
+    return df.sort_values(keys, kind="stable").reset_index(drop=True) if len(df) else df
+
+
+def list_experiments(root: Path | str | None = None) -> pd.DataFrame:
+    """One row per experiment in the store: ``experiment, runs, ok, failed, problems,
+    algorithms, last_finished`` (an ISO time, UTC)."""
+    store = ResultsStore(root)
+    rows = []
+    for name in store.experiments():
+        m = load_manifests(name, root=root)
+        rows.append(
+            {
+                "experiment": name,
+                "runs": len(m),
+                "ok": int((m["status"] == "ok").sum()) if len(m) else 0,
+                "failed": int((m["status"] != "ok").sum()) if len(m) else 0,
+                "problems": m["problem"].nunique() if len(m) else 0,
+                "algorithms": m["label"].nunique() if len(m) else 0,
+                "last_finished": m["finished_at"].max() if len(m) else None,
+            }
+        )
+    columns = ["experiment", "runs", "ok", "failed", "problems", "algorithms", "last_finished"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def load_manifests(
+    experiment: str, *, root: Path | str | None = None, status: str | None = None
+) -> pd.DataFrame:
+    """One row per run (manifest) of ``experiment``: the run columns (:data:`RUN_COLUMNS`;
+    ``params`` as canonical JSON), ``status``, the final normalized hypervolume, times, host,
+    table digest, git commit and the error of failed runs. ``status`` filters (``ok``,
+    ``failed``). Runs are sorted by problem, label, seed."""
+    store = ResultsStore(root)
+    store.require_experiment(experiment)
+    df = pd.DataFrame([_flatten(m) for m in store.manifests(experiment)])
+    if df.empty:
+        df = pd.DataFrame(columns=list(_flatten({})))
+    if status is not None:
+        df = df[df["status"] == status]
+    return _sorted(df)
+
+
+def load_run(
+    experiment: str, run_id: str, *, root: Path | str | None = None
+) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """A run's manifest and its history (``None`` for a failed run)."""
+    store = ResultsStore(root)
+    store.require_experiment(experiment)
+    manifest = store.read_manifest(experiment, run_id)
+    if manifest is None:
+        from lab.errors import unknown_name
+
+        ids = [m.get("run_id", "?") for m in store.manifests(experiment)]
+        raise unknown_name(f"run of experiment {experiment!r}", run_id, ids)
+    history = store.read_history(experiment, run_id) if manifest.get("status") == "ok" else None
+    return manifest, history
+
+
+def load_experiment(experiment: str, *, root: Path | str | None = None) -> pd.DataFrame:
+    """Every evaluation of every complete run of ``experiment`` as one tidy table.
+
+    Columns: :data:`RUN_COLUMNS` then the history columns of ``History.to_frame()`` (``order,
+    batch, row, arch_id, g*, f*, r*, c*, feasible, algo_time_s``; ``f``: search objectives,
+    ``r``: report objectives, minimized raw units). Only runs that are complete and intact
+    (status ``ok``, history digest matching) are included. Problems with different genome
+    lengths leave the missing ``g*`` columns empty (NaN). Sorted by problem, label, seed, order.
+    """
+    store = ResultsStore(root)
+    store.require_experiment(experiment)
+    frames = []
+    for manifest in store.manifests(experiment):
+        run_id = manifest.get("run_id", "")
+        if not store.is_complete(experiment, run_id):
+            continue
+        history = store.read_history(experiment, run_id)
+        meta = _flatten(manifest)
+        for i, col in enumerate(RUN_COLUMNS):
+            history.insert(i, col, meta[col])
+        frames.append(history)
+    if not frames:
+        return pd.DataFrame(columns=list(RUN_COLUMNS))
+    return _sorted(pd.concat(frames, ignore_index=True), ("order",))

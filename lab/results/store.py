@@ -1,0 +1,223 @@
+"""The results store: one folder per experiment, one Parquet history and one JSON manifest per run.
+
+Layout under the root (``--results-dir``, else ``$LAB_RESULTS_DIR``, else ``./results``)::
+
+    <experiment>/
+      sweeps/<sha256[:12]>.yaml     copy of each sweep config that wrote into the experiment
+      runs/<run_id>.parquet         the run's evaluation history (History.to_frame())
+      runs/<run_id>.json            its manifest (config, seed, versions, times, status, ...)
+      runs/<run_id>.lock            present only while a sweep holds the run
+
+Both run files are written atomically (temporary file + rename), history first: a manifest with
+status ``ok`` therefore always points at a complete history, and it records the history's sha256
+so that a replaced or truncated file is noticed. A run counts as complete only if its manifest
+says ``ok``, its id matches the hash of the config it records, and its history is present with
+that digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lab.atomic_io import atomic_write
+from lab.errors import LabError, unknown_name
+from lab.experiments.expansion import run_id_of
+from lab.results.lock import RunLock
+
+RESULTS_DIR_ENV = "LAB_RESULTS_DIR"
+#: Permissions of run files: readable by every user of a shared store (temporary files are
+#: created private).
+FILE_MODE = 0o644
+#: Version of the manifest layout.
+MANIFEST_SCHEMA = 1
+
+
+class ResultsStoreError(LabError):
+    """A results-store file is missing or unreadable, or an experiment does not exist."""
+
+
+def results_root(root: Path | str | None = None) -> Path:
+    """The store's root: ``root`` if given, else ``$LAB_RESULTS_DIR``, else ``./results``."""
+    if root is not None:
+        return Path(root).expanduser()
+    return Path(os.environ.get(RESULTS_DIR_ENV) or "results").expanduser()
+
+
+def sha256_file(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    history: Path
+    manifest: Path
+    lock: Path
+
+
+class ResultsStore:
+    """Read and write runs under one root (see the module docstring for the layout)."""
+
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = results_root(root)
+
+    # ---------------------------------------------------------------------------- locations
+    def experiment_dir(self, experiment: str) -> Path:
+        return self.root / experiment
+
+    def runs_dir(self, experiment: str) -> Path:
+        return self.experiment_dir(experiment) / "runs"
+
+    def paths(self, experiment: str, run_id: str) -> RunPaths:
+        runs = self.runs_dir(experiment)
+        return RunPaths(
+            history=runs / f"{run_id}.parquet",
+            manifest=runs / f"{run_id}.json",
+            lock=runs / f"{run_id}.lock",
+        )
+
+    def experiments(self) -> list[str]:
+        """Names of the experiments in the store (folders with a ``runs/`` folder)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / "runs").is_dir())
+
+    def require_experiment(self, experiment: str) -> None:
+        if experiment not in self.experiments():
+            if not self.root.is_dir():
+                raise ResultsStoreError(
+                    f"no results store at {self.root}; run a sweep first or pass --results-dir"
+                )
+            raise unknown_name(f"experiment in {self.root}", experiment, self.experiments())
+
+    # ------------------------------------------------------------------------------ reading
+    def read_manifest(self, experiment: str, run_id: str) -> dict[str, Any] | None:
+        """The run's manifest, or ``None`` if absent or unreadable (e.g. edited by hand)."""
+        try:
+            text = self.paths(experiment, run_id).manifest.read_text(encoding="utf-8")
+            manifest = json.loads(text)
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) else None
+
+    def is_complete(self, experiment: str, run_id: str) -> bool:
+        """Does the store hold a finished, intact, successful run ``run_id``?"""
+        manifest = self.read_manifest(experiment, run_id)
+        if manifest is None or manifest.get("status") != "ok":
+            return False
+        if manifest.get("run_id") != run_id:
+            return False
+        try:
+            if run_id_of(manifest["config"]) != run_id:
+                return False
+            history = self.paths(experiment, run_id).history
+            return sha256_file(history) == manifest["history"]["sha256"]
+        except (OSError, KeyError, TypeError, ValueError):
+            return False
+
+    def manifests(self, experiment: str) -> list[dict[str, Any]]:
+        """Every readable manifest of the experiment, in run-id order."""
+        out = []
+        runs = self.runs_dir(experiment)
+        for path in sorted(runs.glob("*.json")) if runs.is_dir() else []:
+            manifest = self.read_manifest(experiment, path.stem)
+            if manifest is not None:
+                out.append(manifest)
+        return out
+
+    def read_history(self, experiment: str, run_id: str) -> pd.DataFrame:
+        """The run's evaluation history (one row per evaluation)."""
+        path = self.paths(experiment, run_id).history
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as exc:
+            raise ResultsStoreError(f"{path}: cannot read the run history ({exc})") from None
+
+    # ------------------------------------------------------------------------------ writing
+    def claim(self, experiment: str, run_id: str) -> RunLock | None:
+        """Lock run ``run_id`` for writing; ``None`` if another sweep holds it. Leftover
+        temporary files of the run (from a killed writer) are removed under the lock."""
+        paths = self.paths(experiment, run_id)
+        lock = RunLock.try_acquire(paths.lock)
+        if lock is None:
+            return None
+        for final in (paths.history, paths.manifest):
+            for tmp in final.parent.glob(f".{final.name}.*.tmp"):
+                tmp.unlink(missing_ok=True)
+        return lock
+
+    def write_sweep_config(self, experiment: str, text: str, sha256: str) -> Path:
+        path = self.experiment_dir(experiment) / "sweeps" / f"{sha256[:12]}.yaml"
+        if not path.is_file():
+            _write_text(path, text)
+        return path
+
+    def write_run(
+        self,
+        experiment: str,
+        run_id: str,
+        manifest: dict[str, Any],
+        history: pd.DataFrame | None,
+    ) -> dict[str, Any]:
+        """Write a run's history (if any) then its manifest, both atomically; the caller holds
+        the run's lock. Returns the manifest as written (with the history's file and digest).
+        A run without history (a failed one) has any older history file removed."""
+        paths = self.paths(experiment, run_id)
+        manifest = {**manifest, "manifest_schema": MANIFEST_SCHEMA, "run_id": run_id}
+        if history is not None:
+            digest: dict[str, str] = {}
+
+            def write(tmp: str) -> None:
+                history.to_parquet(tmp, index=False)
+                os.chmod(tmp, FILE_MODE)
+                digest["sha256"] = sha256_file(tmp)
+
+            atomic_write(paths.history, write)
+            manifest["history"] = {
+                "file": paths.history.name,
+                "sha256": digest["sha256"],
+                "rows": len(history),
+            }
+        else:
+            paths.history.unlink(missing_ok=True)
+            manifest["history"] = None
+        text = json.dumps(_jsonable(manifest), indent=2, sort_keys=True, allow_nan=False)
+        _write_text(paths.manifest, text + "\n")
+        return manifest
+
+
+def _write_text(path: Path, text: str) -> None:
+    def write(tmp: str) -> None:
+        Path(tmp).write_text(text, encoding="utf-8")
+        os.chmod(tmp, FILE_MODE)
+
+    atomic_write(path, write)
+
+
+def _jsonable(value: Any) -> Any:
+    """Manifest values as strict JSON: NaN/inf become null, numpy scalars plain numbers."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, str | int | float | bool | type(None)):
+        return repr(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

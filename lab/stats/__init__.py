@@ -1,0 +1,43 @@
+"""Statistics over seeds and problems: per-group summaries with bootstrap intervals, Vargha–Delaney
+A12, Holm's correction, pairwise tests per problem, Friedman/Nemenyi ranking across problems and
+generalization statistics (search versus report metrics)."""
+
+from lab.stats.effect_size import a12, a12_magnitude
+from lab.stats.errors import StatsInputError
+from lab.stats.generalization import (
+    GeneralizationStats,
+    generalization_stats,
+    returned_set,
+    transfer_hypervolumes,
+)
+from lab.stats.multiple_testing import holm, holm_reject
+from lab.stats.pairwise import pairwise_tests, wilcoxon_paired
+from lab.stats.ranking import (
+    RankingResult,
+    cd_cliques,
+    critical_difference,
+    nemenyi_q,
+    rank_algorithms,
+)
+from lab.stats.summary import bootstrap_mean_ci, summarize
+
+__all__ = [
+    "GeneralizationStats",
+    "RankingResult",
+    "StatsInputError",
+    "a12",
+    "a12_magnitude",
+    "bootstrap_mean_ci",
+    "cd_cliques",
+    "critical_difference",
+    "generalization_stats",
+    "holm",
+    "holm_reject",
+    "nemenyi_q",
+    "pairwise_tests",
+    "rank_algorithms",
+    "returned_set",
+    "summarize",
+    "transfer_hypervolumes",
+    "wilcoxon_paired",
+]

@@ -1,0 +1,62 @@
+"""Encodings by name, per search space.
+
+A name is one registered encoding or several joined with ``+`` (their columns side by side), e.g.
+``path+onehot_pruned+op_counts``. ``genome`` and ``onehot`` exist in every space.
+"""
+
+from __future__ import annotations
+
+from lab.errors import unknown_name
+from lab.spaces.base import SearchSpace
+from lab.spaces.registry import get_space
+from lab.surrogates.encodings.base import ConcatEncoding, Encoding
+from lab.surrogates.encodings.generic import GenomeEncoding, OneHotEncoding
+from lab.surrogates.encodings.nasbench201 import (
+    AdjacencyEncoding,
+    OpCountEncoding,
+    PathEncoding,
+    PrunedOneHotEncoding,
+)
+from lab.surrogates.encodings.nasbench_graph import GraphAdjacencyEncoding
+
+_GENERIC: dict[str, type[Encoding]] = {"genome": GenomeEncoding, "onehot": OneHotEncoding}
+_PER_SPACE: dict[str, dict[str, type[Encoding]]] = {
+    "nasbench201": {
+        "adjacency": AdjacencyEncoding,
+        "path": PathEncoding,
+        "onehot_pruned": PrunedOneHotEncoding,
+        "op_counts": OpCountEncoding,
+    },
+    "nasbench-graph": {"adjacency": GraphAdjacencyEncoding},
+    "nasbench-graph-proteins": {"adjacency": GraphAdjacencyEncoding},
+}
+#: The encoding a surrogate uses when none is named (chosen by the learning-curve study).
+DEFAULT_ENCODINGS: dict[str, str] = {
+    "nasbench201": "path+onehot_pruned+op_counts",
+    "nasbench-graph": "adjacency",
+    "nasbench-graph-proteins": "adjacency",
+}
+
+
+def encoding_names(space: str) -> list[str]:
+    """Base encodings available in ``space`` (combine them with ``+``)."""
+    return sorted({**_GENERIC, **_PER_SPACE.get(space, {})})
+
+
+def default_encoding(space: str) -> str:
+    """The default encoding name of ``space`` (``onehot`` for spaces without a special one)."""
+    return DEFAULT_ENCODINGS.get(space, "onehot")
+
+
+def make_encoding(space: SearchSpace | str, name: str | None = None) -> Encoding:
+    """The encoding ``name`` (``None``: the space's default) of ``space`` (object or name)."""
+    if isinstance(space, str):
+        space = get_space(space)
+    name = name or default_encoding(space.name)
+    available = {**_GENERIC, **_PER_SPACE.get(space.name, {})}
+    parts = []
+    for part in name.split("+"):
+        if part not in available:
+            raise unknown_name(f"encoding of space {space.name!r}", part, list(available))
+        parts.append(available[part](space))
+    return parts[0] if len(parts) == 1 else ConcatEncoding(space, parts)

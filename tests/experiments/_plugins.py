@@ -1,0 +1,46 @@
+"""Algorithms for the sweep tests, registered on import (list this module under a sweep's
+``imports`` so that pool and subprocess workers register them too).
+
+``slow_random`` is random search that sleeps ``$LAB_TEST_ASK_DELAY_S`` seconds per ask: the same
+history as ``random`` for the same seed, but slow enough to be killed mid-sweep. ``failing``
+raises in its first ask after the initial design.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from lab.algorithms.random_search import RandomSearch
+from lab.algorithms.registry import algorithm_names, register
+
+DELAY_ENV = "LAB_TEST_ASK_DELAY_S"
+
+
+class SlowRandomSearch(RandomSearch):
+    name = "slow_random"
+
+    def _ask(self, n: int) -> np.ndarray:
+        time.sleep(float(os.environ.get(DELAY_ENV, "0")))
+        return super()._ask(n)
+
+
+class FailingSearch(RandomSearch):
+    name = "failing"
+
+    def __init__(self, problem, *, budget, seed, batch_size=1, n_init=10, init="random",
+                 message: str = "planned failure") -> None:  # fmt: skip
+        super().__init__(
+            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
+        )
+        self.message = message
+
+    def _ask(self, n: int) -> np.ndarray:
+        raise RuntimeError(self.message)
+
+
+for _name, _cls in (("slow_random", SlowRandomSearch), ("failing", FailingSearch)):
+    if _name not in algorithm_names():
+        register(_name, f"{__name__}:{_cls.__name__}")

@@ -56,7 +56,13 @@ class BenchmarkTable:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._normalize_dtypes()
         self.validate()
+
+    def _normalize_dtypes(self) -> None:
+        # One dtype whatever the source (object columns from pickles, strings from Parquet).
+        if "arch_str" in self.frame.columns:
+            self.frame["arch_str"] = self.frame["arch_str"].astype(str)
 
     @property
     def genome_columns(self) -> list[str]:
@@ -179,5 +185,6 @@ class BenchmarkTable:
         table = cls.__new__(cls)
         table.name, table.frame, table.metrics = name, frame, metrics
         table.cardinalities, table.space, table.meta = cards, space, meta
+        table._normalize_dtypes()
         table.validate(source=str(parquet_path))
         return table

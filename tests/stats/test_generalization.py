@@ -30,6 +30,8 @@ def test_returned_set_is_feasible_nondominated_on_search_metrics():
     np.testing.assert_array_equal(returned_set(SEARCH, FEASIBLE, keep_duplicates=False), [0, 1, 3])
     np.testing.assert_array_equal(returned_set(SEARCH), [4])
     assert returned_set(SEARCH, np.zeros(6, dtype=bool)).size == 0
+    # Equal in one objective and worse in the other is dominated, not a duplicate.
+    np.testing.assert_array_equal(returned_set([[0.4, 0.5], [0.4, 0.6], [0.4, 0.5]]), [0, 2])
 
 
 def test_hypervolumes_gap_and_rank_correlations():

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from lab.benchmarks.locations import DATA_DIR_ENV
+from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
 from lab.cli.results import results_app
 from lab.cli.run import run_command
@@ -24,14 +25,13 @@ app = typer.Typer(
 app.add_typer(bench_app, name="bench")
 app.add_typer(results_app, name="results")
 app.command("run")(run_command)
+app.command("analyze")(analyze_command)
 
 
 @app.callback()
 def main(
     data_dir: Path | None = typer.Option(
-        None,
-        "--data-dir",
-        help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache).",
+        None, "--data-dir", help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache)."
     ),
 ) -> None:
     """Global options."""

@@ -1,0 +1,238 @@
+"""``analyze_experiment``: every analysis table of an experiment from its results store, in one
+call, written to ``<results root>/<experiment>/analysis/``.
+
+Stages, each per problem on normalized numpy arrays (:mod:`lab.analysis.run_arrays`):
+
+1. final indicators of each run's returned set (:mod:`lab.analysis.final_indicators`);
+2. search → report rank agreement per objective (:mod:`lab.analysis.generalization`);
+3. anytime traces on a log-spaced grid (:mod:`lab.analysis.traces`);
+4. transfer to the other problems of the same benchmark table (:mod:`lab.analysis.transfer`);
+
+then, over all problems, across-seed summaries (:mod:`lab.analysis.summary`), pairwise tests and
+ranking (:mod:`lab.analysis.significance`) and LaTeX tables (:mod:`lab.analysis.latex`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from lab.analysis.errors import AnalysisError
+from lab.analysis.final_indicators import FINAL_COLUMNS, final_indicators
+from lab.analysis.generalization import GENERALIZATION_COLUMNS, generalization_table
+from lab.analysis.latex import latex_table
+from lab.analysis.result import (
+    ANALYSIS_SCHEMA,
+    INFO_FILE,
+    RANKING_FILE,
+    TABLES,
+    AnalysisResult,
+    analysis_dir,
+    runs_fingerprint,
+    write_json,
+    write_table,
+)
+from lab.analysis.run_arrays import problem_runs
+from lab.analysis.significance import (
+    ALGORITHM_COL,
+    TESTED_METRICS,
+    paired_problems,
+    pairwise_table,
+    ranking_summary,
+    resolve_baseline,
+)
+from lab.analysis.summary import N_RESAMPLES, SUMMARY_METRICS, summarize_metrics
+from lab.analysis.traces import TRACE_COLUMNS, TRACE_POINTS, traces_table
+from lab.analysis.transfer import TRANSFER_COLUMNS, transfer_table, transfer_targets
+from lab.atomic_io import atomic_write_text
+from lab.results.provenance import library_versions, utc_now
+from lab.results.query import load_experiment
+from lab.results.store import ResultsStore
+
+
+def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(frames, ignore_index=True)
+
+
+def analyze_experiment(
+    name: str,
+    *,
+    root: Path | str | None = None,
+    baseline: str | None = None,
+    alpha: float = 0.05,
+    seed: int = 0,
+    trace_points: int = TRACE_POINTS,
+    transfer: bool = True,
+    n_resamples: int = N_RESAMPLES,
+    write: bool = True,
+) -> AnalysisResult:
+    """Analyse every complete run of experiment ``name``.
+
+    Args:
+        name: the experiment (a folder of the results store).
+        root: the store's root (default ``$LAB_RESULTS_DIR`` or ``./results``).
+        baseline: label of the variant the others are tested against (or the registry name of
+            an algorithm with a single variant); default ``random`` when the experiment has it,
+            otherwise no verdicts.
+        alpha: family-wise significance level (Holm) of the verdicts and the critical
+            difference, in ``(0, 1)``.
+        seed: seed of the bootstrap confidence intervals (same seed, same intervals).
+        trace_points: log-spaced grid points of the anytime traces.
+        transfer: score the returned sets on the other problems of the same table.
+        n_resamples: bootstrap resamples per group.
+        write: write the files (``False``: compute only; ``paths`` is then empty).
+
+    Returns:
+        :class:`AnalysisResult`. Its tables (``algorithm`` is the registry name, ``label`` the
+        variant that is compared):
+
+        * ``final``: :data:`~lab.analysis.final_indicators.FINAL_COLUMNS`, one row per run;
+        * ``traces``: :data:`~lab.analysis.traces.TRACE_COLUMNS`;
+        * ``generalization``: :data:`~lab.analysis.generalization.GENERALIZATION_COLUMNS`;
+        * ``transfer``: :data:`~lab.analysis.transfer.TRANSFER_COLUMNS`;
+        * ``summary``: ``problem, label, metric`` and the summary columns (count, mean,
+          ci_low, ci_high, median, q25, q75, iqr) for the metrics of
+          :data:`~lab.analysis.summary.SUMMARY_METRICS`;
+        * ``transfer_summary``: the same per ``problem, label, target`` for ``hv_normalized``;
+        * ``pairwise``: :data:`~lab.analysis.significance.PAIRWISE_TABLE_COLUMNS` for
+          ``hv_normalized`` and ``igd_plus``.
+
+    Raises:
+        UnknownNameError: no such experiment (the message lists the experiments).
+        AnalysisError: no complete run, an unknown baseline, a bad setting, or stored
+            histories that disagree with the benchmark table.
+    """
+    if not 0 < alpha < 1:
+        raise AnalysisError(f"alpha must be in (0, 1), got {alpha}")
+    if trace_points < 1:
+        raise AnalysisError(f"trace_points must be >= 1, got {trace_points}")
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+
+    store = ResultsStore(root)
+    store.require_experiment(name)
+    # The fingerprint is taken before reading the runs: a run added meanwhile makes the saved
+    # analysis look stale (and be recomputed), never look complete while missing it.
+    manifests = store.manifests(name)
+    fingerprint, _ = runs_fingerprint(manifests)
+    tidy = load_experiment(name, root=root)
+    lap("load")
+    if tidy.empty:
+        statuses = pd.Series([m.get("status") for m in manifests]).value_counts().to_dict()
+        raise AnalysisError(
+            f"experiment {name!r} has no complete run to analyse (manifests by status: "
+            f"{statuses or 'none'}); see `lab results show {name} --failed`"
+        )
+    variants = tidy[["algorithm", ALGORITHM_COL]].drop_duplicates()
+    baseline = resolve_baseline(variants, baseline)
+
+    finals, gens, traces, transfers = [], [], [], []
+    targets: dict[str, list[str]] = {}
+    for problem in sorted(tidy["problem"].unique()):
+        block = problem_runs(tidy, problem)
+        lap("arrays")
+        fi = final_indicators(block)
+        finals.append(fi.table)
+        gens.append(generalization_table(block, fi.generalization))
+        lap("final")
+        traces.append(traces_table(block, points=trace_points))
+        lap("traces")
+        if transfer:
+            targets[problem] = transfer_targets(block.problem)
+            transfers.append(
+                transfer_table(block, fi.returned, fi.table["hv_normalized"], targets[problem])
+            )
+            lap("transfer")
+    del tidy
+    final = _concat(finals, FINAL_COLUMNS)
+    generalization = _concat(gens, GENERALIZATION_COLUMNS)
+    trace = _concat(traces, TRACE_COLUMNS)
+    transferred = _concat(transfers, TRANSFER_COLUMNS)
+
+    group = ["problem", ALGORITHM_COL]
+    summary = summarize_metrics(
+        final, group, list(SUMMARY_METRICS), seed=seed, n_resamples=n_resamples
+    )
+    transfer_summary = summarize_metrics(
+        transferred, [*group, "target"], ["hv_normalized"], seed=seed, n_resamples=n_resamples
+    )
+    lap("summary")
+    pairwise = pairwise_table(final, baseline=baseline, alpha=alpha)
+    ranking = ranking_summary(final, alpha=alpha)
+    lap("significance")
+    latex = {
+        f"table_{metric}.tex": latex_table(
+            summary, pairwise, metric=metric, higher_is_better=higher, experiment=name,
+            baseline=baseline, alpha=alpha,
+        )
+        for metric, higher in TESTED_METRICS.items()
+    }  # fmt: skip
+    lap("latex")
+
+    info: dict[str, Any] = {
+        "analysis_schema": ANALYSIS_SCHEMA,
+        "experiment": name,
+        "created_at": utc_now(),
+        "baseline": baseline,
+        "alpha": alpha,
+        "seed": seed,
+        "trace_points": trace_points,
+        "n_resamples": n_resamples,
+        "transfer": transfer,
+        "n_runs": len(final),
+        "n_manifests": len(manifests),
+        "n_failed": sum(1 for m in manifests if m.get("status") != "ok"),
+        "runs_fingerprint": fingerprint,
+        "problems": sorted(final["problem"].unique()),
+        "algorithms": sorted(final[ALGORITHM_COL].unique()),
+        "paired": paired_problems(final),
+        "transfer_targets": targets,
+        "latex_tables": sorted(latex),
+        "versions": library_versions(),
+        "timings_s": timings,
+    }
+    tables = {
+        "final": final,
+        "traces": trace,
+        "generalization": generalization,
+        "transfer": transferred,
+        "summary": summary,
+        "transfer_summary": transfer_summary,
+        "pairwise": pairwise,
+    }
+    directory = analysis_dir(name, root)
+    paths: dict[str, Path] = {}
+    if write:
+        for table_name in TABLES:
+            paths.update(write_table(directory, table_name, tables[table_name]))
+        write_json(directory / RANKING_FILE, ranking)
+        paths[RANKING_FILE] = directory / RANKING_FILE
+        for file_name, text in latex.items():
+            atomic_write_text(directory / file_name, text)
+            paths[file_name] = directory / file_name
+        lap("write")
+        info["timings_s"] = timings
+        write_json(directory / INFO_FILE, info)
+        paths[INFO_FILE] = directory / INFO_FILE
+    else:
+        lap("write")
+    return AnalysisResult(
+        experiment=name,
+        directory=directory,
+        ranking=ranking,
+        info=info,
+        paths=paths,
+        **tables,
+    )

@@ -1,0 +1,72 @@
+"""``lab analyze``: analyse an experiment of the results store (indicators, traces,
+generalization, transfer, statistics) and write its tables and LaTeX tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from lab.results.store import RESULTS_DIR_ENV
+
+console = Console()
+
+
+def analyze_command(
+    experiment: str = typer.Argument(..., help="Experiment name (see `lab results ls`)."),
+    baseline: str | None = typer.Option(
+        None,
+        "--baseline",
+        help="Algorithm variant the others are tested against (default: random, if present).",
+    ),
+    alpha: float = typer.Option(
+        0.05, "--alpha", min=0.0, max=1.0, help="Family-wise significance level (Holm)."
+    ),
+    results_dir: Path | None = typer.Option(
+        None,
+        "--results-dir",
+        help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results).",
+    ),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap intervals."),
+    trace_points: int = typer.Option(
+        20, "--trace-points", min=1, help="Log-spaced points of the anytime traces."
+    ),
+    transfer: bool = typer.Option(
+        True,
+        "--transfer/--no-transfer",
+        help="Score returned sets on the other datasets/devices of the same table.",
+    ),
+) -> None:
+    """Final indicators, anytime traces, generalization, transfer, summaries over seeds,
+    pairwise tests and rankings; writes Parquet/CSV/LaTeX to <experiment>/analysis/."""
+    from lab.analysis import analyze_experiment
+    from lab.analysis.console import problem_tables, ranking_renderable
+
+    with console.status(f"analysing {experiment} ..."):
+        result = analyze_experiment(
+            experiment,
+            root=results_dir,
+            baseline=baseline,
+            alpha=alpha,
+            seed=seed,
+            trace_points=trace_points,
+            transfer=transfer,
+        )
+    info = result.info
+    console.print(
+        f"[bold]{experiment}[/]: {info['n_runs']} runs, {len(info['problems'])} problem(s), "
+        f"{len(info['algorithms'])} algorithm variant(s); baseline: {result.baseline or 'none'}"
+    )
+    if info["n_failed"]:
+        console.print(
+            f"[yellow]{info['n_failed']} failed run(s) left out[/] "
+            f"(see `lab results show {experiment} --failed`)"
+        )
+    for table in problem_tables(result):
+        console.print(table)
+    console.print(ranking_renderable(result))
+    total = sum(info["timings_s"].values())
+    console.print(
+        f"wrote {len(result.paths)} files to {result.directory} in {total:.1f} s", highlight=False
+    )

@@ -11,8 +11,10 @@ from rich.console import Console
 from lab.benchmarks.locations import DATA_DIR_ENV
 from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
+from lab.cli.figures import figures_command
 from lab.cli.results import results_app
 from lab.cli.run import run_command
+from lab.cli.surrogate import surrogate_app
 from lab.errors import LabError
 
 app = typer.Typer(
@@ -24,8 +26,10 @@ app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 app.add_typer(results_app, name="results")
+app.add_typer(surrogate_app, name="surrogate")
 app.command("run")(run_command)
 app.command("analyze")(analyze_command)
+app.command("figures")(figures_command)
 
 
 @app.callback()

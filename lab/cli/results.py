@@ -12,7 +12,9 @@ from rich.table import Table
 from lab.errors import ConfigError
 from lab.results.store import RESULTS_DIR_ENV
 
-results_app = typer.Typer(help="Query the results store (one folder per experiment).", no_args_is_help=True)
+results_app = typer.Typer(
+    help="Query the results store (one folder per experiment).", no_args_is_help=True
+)
 console = Console()
 
 _ROOT_HELP = f"Results store root (default: ${RESULTS_DIR_ENV} or ./results)."
@@ -50,8 +52,12 @@ def show(
     from lab.results.summary import final_summary, summary_table
 
     manifests = load_manifests(experiment, root=results_dir)
-    console.print(summary_table(final_summary(manifests), title=f"{experiment}: final normalized "
-                                "hypervolume (median and IQR over seeds)"))
+    console.print(
+        summary_table(
+            final_summary(manifests),
+            title=f"{experiment}: final normalized hypervolume (median and IQR over seeds)",
+        )
+    )
     if runs:
         table = Table(title=f"{experiment}: runs")
         cols = ("problem", "label", "seed", "status", "hv_normalized", "wall_time_s", "run_id")
@@ -84,4 +90,6 @@ def show(
             atomic_write(export, lambda tmp: tidy.to_parquet(tmp, index=False))
         else:
             atomic_write(export, lambda tmp: tidy.to_csv(tmp, index=False))
-        console.print(f"wrote {len(tidy)} evaluations of {tidy['run_id'].nunique()} runs to {export}")
+        console.print(
+            f"wrote {len(tidy)} evaluations of {tidy['run_id'].nunique()} runs to {export}"
+        )

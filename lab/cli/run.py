@@ -13,19 +13,30 @@ console = Console()
 
 
 def run_command(
-    config: Path = typer.Argument(..., help="Sweep config (YAML), e.g. experiments/quickstart.yaml."),
+    config: Path = typer.Argument(
+        ..., help="Sweep config (YAML), e.g. experiments/quickstart.yaml."
+    ),
     executor: str = typer.Option("local", "--executor", "-e", help="local (process pool) or ray."),
     workers: int | None = typer.Option(
-        None, "--workers", "-w", help="Runs at once (local default: CPUs / threads_per_run; 1 runs "
-        "in this process; ray default: the cluster's CPUs)."
+        None,
+        "--workers",
+        "-w",
+        help="Runs at once (local default: CPUs / threads_per_run; 1 runs "
+        "in this process; ray default: the cluster's CPUs).",
     ),
     address: str | None = typer.Option(
-        None, "--address", help="Ray cluster to join (e.g. auto, ray://head:10001); default: start "
-        "a local Ray instance."
+        None,
+        "--address",
+        help="Ray cluster to join (e.g. auto, ray://head:10001); default: start "
+        "a local Ray instance.",
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List the runs and their state; run nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List the runs and their state; run nothing."
+    ),
     results_dir: Path | None = typer.Option(
-        None, "--results-dir", help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results)."
+        None,
+        "--results-dir",
+        help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or per-run lines."),
 ) -> None:
@@ -33,13 +44,19 @@ def run_command(
 
     Rerunning skips completed runs and retries failed ones. Exits with status 1 if a run failed.
     """
+    from lab.errors import ConfigError
     from lab.experiments.config import load_config
-    from lab.experiments.runner import plan_table, run_sweep
+    from lab.experiments.executors import EXECUTORS
     from lab.experiments.expansion import expand
+    from lab.experiments.runner import plan_table, run_sweep
     from lab.results.query import load_manifests
     from lab.results.store import ResultsStore
     from lab.results.summary import final_summary, summary_table
 
+    if executor not in EXECUTORS:
+        raise ConfigError(
+            f"--executor: unknown executor {executor!r}; valid: {', '.join(EXECUTORS)}"
+        )
     sweep = load_config(config)
     store = ResultsStore(results_dir)
     if dry_run:
@@ -52,8 +69,12 @@ def run_command(
     ids = {spec.run_id for spec in report.runs}
     manifests = load_manifests(sweep.name, root=results_dir)
     manifests = manifests[manifests["run_id"].isin(ids)]
-    console.print(summary_table(final_summary(manifests), title=f"{sweep.name}: final normalized "
-                                "hypervolume (median and IQR over seeds)"))
+    console.print(
+        summary_table(
+            final_summary(manifests),
+            title=f"{sweep.name}: final normalized hypervolume (median and IQR over seeds)",
+        )
+    )
     console.print(
         f"{len(report.runs)} runs: {len(report.ok)} ran ok, {len(report.failed)} failed, "
         f"{len(report.already_done)} already done, {len(report.done_elsewhere)} done by another "

@@ -44,7 +44,6 @@ from pydantic import (
     Field,
     StrictInt,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -59,7 +58,9 @@ def _json_value(value: Any, where: str) -> Any:
     try:
         json.dumps(value, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{where} must be plain YAML values (numbers, strings, lists): {exc}")
+        raise ValueError(
+            f"{where} must be plain YAML values (numbers, strings, lists): {exc}"
+        ) from None
     return value
 
 
@@ -144,6 +145,8 @@ class SweepConfig(BaseModel):
 
     name: str
     description: str = ""
+    # Validated first (fields validate in order): plugin modules register their algorithms.
+    imports: tuple[str, ...] = ()
     master_seed: StrictInt = Field(default=0, ge=0)
     problems: tuple[str, ...] = Field(min_length=1)
     algorithms: tuple[AlgorithmEntry, ...] = Field(min_length=1)
@@ -153,7 +156,6 @@ class SweepConfig(BaseModel):
     n_init: int = Field(default=10, ge=1)
     init: Literal["random", "lhs"] = "random"
     threads_per_run: int = Field(default=1, ge=1)
-    imports: tuple[str, ...] = ()
     source: str = ""
     source_sha256: str = ""
 
@@ -170,7 +172,6 @@ class SweepConfig(BaseModel):
     @field_validator("imports", mode="before")
     @classmethod
     def _import_modules(cls, value: Any) -> Any:
-        # Before the algorithm entries are checked, so that plugin algorithms are registered.
         for module in value or ():
             try:
                 importlib.import_module(module)
@@ -233,7 +234,7 @@ class SweepConfig(BaseModel):
 
     @field_validator("algorithms", mode="before")
     @classmethod
-    def _algorithm_list(cls, value: Any, info: ValidationInfo) -> Any:
+    def _algorithm_list(cls, value: Any) -> Any:
         if isinstance(value, str | dict):
             return [value]
         return value
@@ -282,8 +283,6 @@ def _format_location(loc: tuple[Any, ...], raw: Any) -> str:
             else:
                 node = None
         else:
-            if part in ("function-after", "function-before") or str(part).startswith("function"):
-                continue
             out += f".{part}" if out else str(part)
             node = node.get(part) if isinstance(node, dict) else None
     return out or "(top level)"
@@ -305,7 +304,9 @@ def _format_errors(exc: ValidationError, raw: Any) -> str:
     return "\n".join(lines)
 
 
-def parse_config(raw: Any, *, source: str = "<config>", default_name: str | None = None) -> SweepConfig:
+def parse_config(
+    raw: Any, *, source: str = "<config>", default_name: str | None = None
+) -> SweepConfig:
     """Validate an already-parsed mapping (``source`` names it in errors)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: a sweep config must be a YAML mapping of fields")

@@ -12,8 +12,10 @@ import importlib
 import sys
 import time
 import traceback
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +42,8 @@ class RunOutcome:
         status: ``ok`` or ``failed``.
         history: the evaluation history (``History.to_frame()``), ``None`` on failure.
         meta: manifest fields measured where the run ran (times, host, versions, problem and
-            algorithm details, final indicator values, the error with its traceback).
+            algorithm details, final indicator values, warnings raised during the run, the
+            error with its traceback).
     """
 
     run_id: str
@@ -65,6 +68,19 @@ def _thread_limit(n: int):
         finally:
             if torch is not None and before is not None:
                 torch.set_num_threads(before)
+
+
+#: At most this many distinct warnings are kept per run.
+MAX_WARNINGS = 20
+
+
+def _distinct_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    out: list[str] = []
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message} ({Path(w.filename).name}:{w.lineno})"
+        if text not in out:
+            out.append(text)
+    return out[:MAX_WARNINGS]
 
 
 def final_normalized_hv(problem: Any, F_report: np.ndarray) -> float:
@@ -113,16 +129,23 @@ def execute_run(task: RunTask) -> RunOutcome:
             params=spec.params,
         )
         meta["hyperparameters"] = algorithm.hyperparameters()
-        with _thread_limit(spec.threads):
+        # Warnings go to the manifest, not to the terminal the progress bar is drawn on.
+        with _thread_limit(spec.threads), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
             run_start = time.perf_counter()
-            history = algorithm.run()
-            meta["run_time_s"] = time.perf_counter() - run_start
+            try:
+                history = algorithm.run()
+            finally:
+                meta["run_time_s"] = time.perf_counter() - run_start
+                meta["warnings"] = _distinct_warnings(caught)
         frame = history.to_frame()
         returned = algorithm.result_rows()
+        # An infeasible returned set (nothing feasible was found) dominates nothing: HV 0.
+        feasible = returned[history.feasible[returned]]
         meta["algo_time_s"] = float(history.algo_time_s.sum())
         meta["n_evaluations"] = len(history)
         meta["final"] = {
-            "hv_normalized": final_normalized_hv(problem, history.F_report[returned]),
+            "hv_normalized": final_normalized_hv(problem, history.F_report[feasible]),
             "n_returned": len(returned),
             "n_feasible": int(history.feasible.sum()),
         }

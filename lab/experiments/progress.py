@@ -67,9 +67,7 @@ class SweepProgress:
         if ok:
             hv = (manifest.get("final") or {}).get("hv_normalized")
             hv_text = f"HV {hv:.4f}" if isinstance(hv, float) else ""
-            self._progress.console.print(
-                f"[green]ok[/]     {what}  {wall:.2f} s  {hv_text}"
-            )
+            self._progress.console.print(f"[green]ok[/]     {what}  {wall:.2f} s  {hv_text}")
         else:
             error = manifest.get("error") or {}
             message = escape(f"{error.get('type', 'Error')}: {error.get('message', '')}")

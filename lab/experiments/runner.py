@@ -7,6 +7,10 @@ them. Each outcome is written (history, then manifest, both atomic) as soon as i
 the lock released. A killed sweep therefore loses only its runs in flight: the kernel releases
 their locks, their temporary files are removed by the next claimant, and a rerun executes them
 again from their seeds — with the same results.
+
+A pool worker that dies (a crash, the out-of-memory killer) breaks a local process pool: every
+run then in flight is recorded as failed, the pool is replaced and the sweep goes on; a rerun
+retries those runs.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from lab.errors import ConfigError
 from lab.experiments.config import SweepConfig
 from lab.experiments.execute import RunOutcome, RunTask
-from lab.experiments.executors import Executor, make_executor
+from lab.experiments.executors import EXECUTORS, Executor, make_executor
 from lab.experiments.expansion import RunSpec, expand
 from lab.experiments.progress import SweepProgress
 from lab.results.lock import RunLock
@@ -132,6 +136,8 @@ def run_sweep(
         The :class:`SweepReport`. Failed runs are recorded in the store with their traceback
         and do not stop the sweep; a rerun retries them.
     """
+    if not isinstance(executor, Executor) and executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {executor!r}; valid: {', '.join(EXECUTORS)}")
     start = time.perf_counter()
     console = console or Console()
     store = ResultsStore(results_dir)
@@ -152,6 +158,14 @@ def run_sweep(
         report.wall_time_s = time.perf_counter() - start
         return report
 
+    if address is None:
+        # Load every problem here first: a missing table is built once, not by every worker
+        # at the same time, and a problem that cannot load stops the sweep before any run.
+        from lab.problems.registry import get_problem
+
+        for name in dict.fromkeys(spec.problem for spec in queue):
+            get_problem(name)
+
     owns_executor = not isinstance(executor, Executor)
     ex = (
         make_executor(executor, workers=workers, address=address, threads=config.threads_per_run)
@@ -168,8 +182,10 @@ def run_sweep(
             "driver_host": socket.gethostname(),
         },
     }
-    in_flight: dict[Future[RunOutcome], tuple[RunSpec, RunLock, str, float]] = {}
+    # future -> (run, its lock, submission time (ISO), perf_counter at submission, pool generation)
+    in_flight: dict[Future[RunOutcome], tuple[RunSpec, RunLock, str, float, int]] = {}
     deferred: list[RunSpec] = []
+    generation = 0  # bumped when a broken pool is replaced
     description = f"{config.name}: {len(queue)} runs"
     if report.already_done:
         description += f" ({len(report.already_done)} already done)"
@@ -210,11 +226,16 @@ def run_sweep(
                         continue
                     submitted, t0 = utc_now(), time.perf_counter()
                     try:
-                        future = ex.submit(RunTask(spec, config.imports))
+                        try:
+                            future = ex.submit(RunTask(spec, config.imports))
+                        except BrokenProcessPool:  # a worker died since the last look
+                            ex.restart()
+                            generation += 1
+                            future = ex.submit(RunTask(spec, config.imports))
                     except BaseException:
                         lock.release()
                         raise
-                    in_flight[future] = (spec, lock, submitted, t0)
+                    in_flight[future] = (spec, lock, submitted, t0, generation)
                 if in_flight:
                     done, _ = wait(
                         list(in_flight),
@@ -223,17 +244,20 @@ def run_sweep(
                     )
                     broken = False
                     for future in done:
-                        spec, lock, submitted, t0 = in_flight.pop(future)
+                        spec, lock, submitted, t0, gen = in_flight.pop(future)
                         try:
                             outcome = future.result()
                         except Exception as exc:  # the worker died or the executor failed
-                            broken |= isinstance(exc, BrokenProcessPool)
+                            # A dead pool worker breaks the whole pool: every run in flight
+                            # fails with it (a rerun retries them); replace the pool once.
+                            broken |= isinstance(exc, BrokenProcessPool) and gen == generation
                             outcome = _failed_outcome(
                                 spec, exc, submitted, time.perf_counter() - t0
                             )
                         finish(spec, lock, outcome)
                     if broken:
                         ex.restart()
+                        generation += 1
                 elif deferred:
                     time.sleep(POLL_S)
                 if deferred and not queue:
@@ -243,7 +267,7 @@ def run_sweep(
         # Stop the workers before unlocking, so that no other sweep starts a run still going.
         if owns_executor:
             ex.close()
-        for _, lock, _, _ in in_flight.values():
+        for _, lock, *_ in in_flight.values():
             lock.release()
     report.wall_time_s = time.perf_counter() - start
     return report

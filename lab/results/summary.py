@@ -28,11 +28,16 @@ def final_summary(manifests: pd.DataFrame) -> pd.DataFrame:
         q25, q50, q75 = (hv.quantile(q) for q in (0.25, 0.5, 0.75))
         rows.append(
             {
-                "problem": problem, "label": label, "runs": len(ok),
-                "failed": int((group["status"] != "ok").sum()), "hv_median": q50,
-                "hv_q25": q25, "hv_q75": q75, "hv_iqr": q75 - q25,
+                "problem": problem,
+                "label": label,
+                "runs": len(ok),
+                "failed": int((group["status"] != "ok").sum()),
+                "hv_median": q50,
+                "hv_q25": q25,
+                "hv_q75": q75,
+                "hv_iqr": q75 - q25,
                 "wall_mean_s": ok["wall_time_s"].astype(float).mean(),
-            }  # fmt: skip
+            }
         )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 

@@ -3,13 +3,15 @@
 
 ``slow_random`` is random search that sleeps ``$LAB_TEST_ASK_DELAY_S`` seconds per ask: the same
 history as ``random`` for the same seed, but slow enough to be killed mid-sweep. ``failing``
-raises in its first ask after the initial design.
+warns, then raises in its first ask after the initial design; ``crashing`` kills its process there (never
+run it in the test process).
 """
 
 from __future__ import annotations
 
 import os
 import time
+import warnings
 
 import numpy as np
 
@@ -38,9 +40,23 @@ class FailingSearch(RandomSearch):
         self.message = message
 
     def _ask(self, n: int) -> np.ndarray:
+        warnings.warn("about to fail", RuntimeWarning, stacklevel=1)
         raise RuntimeError(self.message)
 
 
-for _name, _cls in (("slow_random", SlowRandomSearch), ("failing", FailingSearch)):
+class CrashingSearch(RandomSearch):
+    """Kills its process in its first ask after the initial design (a worker that dies)."""
+
+    name = "crashing"
+
+    def _ask(self, n: int) -> np.ndarray:
+        os._exit(3)
+
+
+for _name, _cls in (
+    ("slow_random", SlowRandomSearch),
+    ("failing", FailingSearch),
+    ("crashing", CrashingSearch),
+):
     if _name not in algorithm_names():
         register(_name, f"{__name__}:{_cls.__name__}")

@@ -28,11 +28,11 @@ SWEEP = {
 }
 
 
-def write_config(folder: Path, name: str = "sweep.yaml", **changes) -> Path:
+def write_config(folder: Path, filename: str = "sweep.yaml", **changes) -> Path:
     """Write ``SWEEP`` updated with ``changes`` (a ``None`` value drops the field)."""
     data = {**SWEEP, **changes}
     data = {k: v for k, v in data.items() if v is not None}
-    path = Path(folder) / name
+    path = Path(folder) / filename
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 

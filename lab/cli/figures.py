@@ -1,0 +1,93 @@
+"""``lab figures``: render figure recipes (``paper_figures/*.yaml``) into PDF and PNG figures and
+LaTeX tables, from the results store alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from lab.results.store import RESULTS_DIR_ENV
+
+console = Console()
+
+#: Where ``--all`` looks for recipes by default.
+RECIPE_DIR = Path("paper_figures")
+
+
+def figures_command(
+    recipes: list[Path] | None = typer.Argument(
+        None, help="Recipe files, e.g. paper_figures/quickstart.yaml."
+    ),
+    all_recipes: bool = typer.Option(
+        False, "--all", help="Render every recipe (*.yaml) in --recipe-dir."
+    ),
+    recipe_dir: Path = typer.Option(
+        RECIPE_DIR, "--recipe-dir", help="Folder of the recipes for --all."
+    ),
+    experiment: str | None = typer.Option(
+        None, "--experiment", help="Draw from this experiment instead of the recipe's."
+    ),
+    results_dir: Path | None = typer.Option(
+        None,
+        "--results-dir",
+        help=f"Results store root (default: the recipe's, else ${RESULTS_DIR_ENV} or ./results).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Output folder (one recipe) or parent folder (several; one subfolder each). "
+        "Default: <recipe folder>/<recipe name>/.",
+    ),
+) -> None:
+    """Render figures and tables of stored results (no search is rerun; the analysis is
+    recomputed from the stored runs when missing or stale).
+
+    Exits with status 1 if a figure could not be drawn because an input file is missing.
+    """
+    from lab.errors import ConfigError
+    from lab.figures import render_recipe
+
+    paths = list(recipes or [])
+    if all_recipes:
+        found = sorted(recipe_dir.glob("*.yaml"))
+        if not found:
+            raise ConfigError(f"--all: no recipe (*.yaml) in {recipe_dir}")
+        paths += [p for p in found if p not in paths]
+    if not paths:
+        raise ConfigError("give recipe files (e.g. paper_figures/quickstart.yaml) or --all")
+    incomplete = 0
+    for path in paths:
+        target = None
+        if out is not None:
+            target = out if len(paths) == 1 else out / path.stem
+        with console.status(f"rendering {path} ..."):
+            report = render_recipe(
+                path, out_dir=target, experiment=experiment, results_dir=results_dir
+            )
+        table = Table(title=f"{report.recipe.name}", title_justify="left")
+        table.add_column("figure")
+        table.add_column("panels", justify="right")
+        table.add_column("files")
+        for fig in report.figures:
+            table.add_row(fig.name, str(fig.panels), ", ".join(p.suffix[1:] for p in fig.paths))
+        if report.tables:
+            table.add_row("LaTeX tables", "", ", ".join(p.name for p in report.tables))
+        console.print(table)
+        if report.analysis:
+            console.print(f"analysis: {escape(report.analysis)}", highlight=False)
+        for name, why in report.skipped:
+            console.print(f"[yellow]note[/] {escape(name)}: {escape(why)}", highlight=False)
+        for name, why in report.missing:
+            console.print(f"[red]not drawn[/] {escape(name)}: {escape(why)}", highlight=False)
+        incomplete += len(report.missing)
+        console.print(
+            f"[bold]Figures in {escape(str(report.directory))}/[/] ({len(report.figures)} "
+            f"figures, {len(report.tables)} tables; index in figures.json)",
+            highlight=False,
+        )
+    if incomplete:
+        raise typer.Exit(1)

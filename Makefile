@@ -23,6 +23,8 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/lab run experiments/quickstart.yaml
+	$(BIN)/lab analyze quickstart
+	$(BIN)/lab figures paper_figures/quickstart.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -q

@@ -46,9 +46,10 @@ def figures_command(
     """Render figures and tables of stored results (no search is rerun; the analysis is
     recomputed from the stored runs when missing or stale).
 
-    Exits with status 1 if a figure could not be drawn because an input file is missing.
+    Exits with status 1 if a figure could not be drawn because an input file is missing, or
+    (with several recipes) a recipe could not be rendered; the others are rendered anyway.
     """
-    from lab.errors import ConfigError
+    from lab.errors import ConfigError, LabError
     from lab.figures import render_recipe
 
     paths = list(recipes or [])
@@ -64,10 +65,18 @@ def figures_command(
         target = None
         if out is not None:
             target = out if len(paths) == 1 else out / path.stem
-        with console.status(f"rendering {path} ..."):
-            report = render_recipe(
-                path, out_dir=target, experiment=experiment, results_dir=results_dir
-            )
+        try:
+            with console.status(f"rendering {path} ..."):
+                report = render_recipe(
+                    path, out_dir=target, experiment=experiment, results_dir=results_dir
+                )
+        except LabError as exc:
+            if len(paths) == 1:
+                raise
+            # With several recipes, one whose inputs are absent must not stop the others.
+            console.print(f"[red]not rendered[/] {escape(str(path))}: {escape(str(exc))}")
+            incomplete += 1
+            continue
         table = Table(title=f"{report.recipe.name}", title_justify="left")
         table.add_column("figure")
         table.add_column("panels", justify="right")
@@ -88,6 +97,7 @@ def figures_command(
             f"[bold]Figures in {escape(str(report.directory))}/[/] ({len(report.figures)} "
             f"figures, {len(report.tables)} tables; index in figures.json)",
             highlight=False,
+            soft_wrap=True,  # a path broken over lines cannot be copied
         )
     if incomplete:
         raise typer.Exit(1)

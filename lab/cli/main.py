@@ -44,20 +44,13 @@ def main(
 
 
 def run() -> None:
-    """Entry point that turns the lab's own errors into one readable line and exit code 2."""
+    """Entry point that turns the lab's own errors into one readable line and exit code 2.
+
+    Click (standalone mode) handles usage errors and ``typer.Exit`` codes itself; only the
+    lab's own errors are caught here, so users never see a traceback for bad input.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except LabError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         raise SystemExit(2) from None
-    except (typer.Exit, SystemExit) as exc:
-        raise SystemExit(getattr(exc, "exit_code", getattr(exc, "code", 0))) from None
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Abort):
-            raise SystemExit(1) from None
-        raise

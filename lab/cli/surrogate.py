@@ -64,7 +64,9 @@ def fit(
     target: list[str] = typer.Option(..., "--target", "-t", help="Metric column(s) to predict."),
     predictor: str = typer.Option("xgboost", "--predictor", "-p", help="Predictor name."),
     param: list[str] = typer.Option(None, "--param", help="Predictor hyperparameter key=value."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Encoding (default: the space's)."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Encoding (default: the space's)."
+    ),
     transform: str = typer.Option("auto", "--transform", help="identity, log, log_error or auto."),
     n_train: int = typer.Option(1000, "--n-train", help="Training rows (0: every row)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the split and of the predictor."),
@@ -86,10 +88,14 @@ def fit(
 @surrogate_app.command("evaluate")
 def evaluate(
     name: str = typer.Argument(..., help="Saved surrogate."),
-    benchmark: str | None = typer.Option(None, "--benchmark", "-b", help="Another table of the same space."),
+    benchmark: str | None = typer.Option(
+        None, "--benchmark", "-b", help="Another table of the same space."
+    ),
     score_on: list[str] = typer.Option(
-        None, "--score-on", help="TARGET=COLUMN: score a target's predictions on another column "
-        "(cross-dataset, cross-device)."
+        None,
+        "--score-on",
+        help="TARGET=COLUMN: score a target's predictions on another column "
+        "(cross-dataset, cross-device).",
     ),
 ) -> None:
     """Score a saved surrogate on the rows it was not trained on."""
@@ -97,7 +103,9 @@ def evaluate(
     from lab.surrogates.fitting import evaluate_saved
 
     saved = load_surrogate(name)
-    metrics = evaluate_saved(saved, benchmark=benchmark, scored_on=_parse_pairs(score_on, "--score-on"))
+    metrics = evaluate_saved(
+        saved, benchmark=benchmark, scored_on=_parse_pairs(score_on, "--score-on")
+    )
     console.print(_metrics_table(f"{name}: held-out metrics", metrics))
 
 
@@ -108,7 +116,15 @@ def list_surrogates() -> None:
     from lab.surrogates.errors import SurrogateFileError
 
     table = Table(title=f"Surrogates in {surrogates_dir()}")
-    for col in ("name", "benchmark", "targets", "predictor", "encoding", "n_train", "tau (held out)"):
+    for col in (
+        "name",
+        "benchmark",
+        "targets",
+        "predictor",
+        "encoding",
+        "n_train",
+        "tau (held out)",
+    ):
         table.add_column(col)
     for n in surrogate_names():
         try:
@@ -127,19 +143,33 @@ def list_surrogates() -> None:
 @surrogate_app.command("curve")
 def curve(
     benchmark: str = typer.Option(..., "--benchmark", "-b", help="Benchmark table."),
-    target: list[str] = typer.Option(..., "--target", "-t", help="Target column(s); shell patterns such as 'val_acc_*' allowed."),
+    target: list[str] = typer.Option(
+        ..., "--target", "-t", help="Target column(s); shell patterns such as 'val_acc_*' allowed."
+    ),
     predictors: str = typer.Option(
         "xgboost,random_forest,gp,mlp,knn,linear,ensemble", "--predictors", help="Comma-separated."
     ),
-    sizes: str = typer.Option("10,30,100,300,1000,3000", "--sizes", help="Training sizes, comma-separated."),
+    sizes: str = typer.Option(
+        "10,30,100,300,1000,3000", "--sizes", help="Training sizes, comma-separated."
+    ),
     seeds: int = typer.Option(3, "--seeds", help="Seeds 0..N-1 per size."),
     split: str = typer.Option("random", "--split", help="random or ood."),
-    region: str | None = typer.Option(None, "--region", help="Column defining the ood regions (default: the target)."),
-    test_target: str | None = typer.Option(None, "--test-target", help="Score on this column instead (cross-dataset/device; one target only)."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Encoding (default: the space's)."),
+    region: str | None = typer.Option(
+        None, "--region", help="Column defining the ood regions (default: the target)."
+    ),
+    test_target: str | None = typer.Option(
+        None,
+        "--test-target",
+        help="Score on this column instead (cross-dataset/device; one target only).",
+    ),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Encoding (default: the space's)."
+    ),
     transform: str = typer.Option("auto", "--transform", help="identity, log, log_error or auto."),
     out: Path = typer.Option(Path("results/surrogates"), "--out", help="Folder of the tables."),
-    tag: str | None = typer.Option(None, "--tag", help="File name stem (default from the options)."),
+    tag: str | None = typer.Option(
+        None, "--tag", help="File name stem (default from the options)."
+    ),
 ) -> None:
     """Learning curves: metrics vs training size per predictor, over seeds; writes the long
     results (CSV), the curve table (CSV) and a Markdown table of Kendall tau."""
@@ -188,7 +218,9 @@ def curve(
 def table_command(
     name: str = typer.Argument(..., help="Saved surrogate."),
     as_name: str = typer.Option(..., "--as", help="Name of the surrogate benchmark table."),
-    noise_seed: int | None = typer.Option(None, "--noise-seed", help="Add predictive noise drawn with this seed."),
+    noise_seed: int | None = typer.Option(
+        None, "--noise-seed", help="Add predictive noise drawn with this seed."
+    ),
 ) -> None:
     """Predict the whole space with a surrogate and save it as a benchmark table
     (``load_table(NAME)`` then works, and every algorithm runs on it)."""
@@ -209,8 +241,12 @@ def table_command(
 @surrogate_app.command("fidelity")
 def fidelity(
     problem: str = typer.Argument(..., help="Built-in problem over the true table."),
-    table: str = typer.Option(..., "--table", help="Surrogate benchmark table of the same benchmark."),
-    algorithms: str = typer.Option("random", "--algorithms", help="Comma-separated algorithm names."),
+    table: str = typer.Option(
+        ..., "--table", help="Surrogate benchmark table of the same benchmark."
+    ),
+    algorithms: str = typer.Option(
+        "random", "--algorithms", help="Comma-separated algorithm names."
+    ),
     budget: int = typer.Option(100, "--budget", help="Evaluations per run."),
     seeds: int = typer.Option(5, "--seeds", help="Seeds 0..N-1."),
     n_init: int = typer.Option(10, "--n-init", help="Initial design size."),
@@ -231,7 +267,15 @@ def fidelity(
         true_problem, sur_problem, names, budget=budget, seeds=list(range(seeds)), n_init=n_init
     )
     view = Table(title=f"{problem}: true table vs {table} ({seeds} seeds, budget {budget})")
-    for col in ("algorithm", "HV true", "HV surrogate", "diff", "surrogate-found on true", "rank true", "rank surrogate"):
+    for col in (
+        "algorithm",
+        "HV true",
+        "HV surrogate",
+        "diff",
+        "surrogate-found on true",
+        "rank true",
+        "rank surrogate",
+    ):
         view.add_column(col, justify="right")
     for algo, r in report.summary.iterrows():
         view.add_row(
@@ -239,17 +283,26 @@ def fidelity(
             f"{r.hv_surrogate_found_on_true:.4f}", f"{r.rank_true:g}", f"{r.rank_surrogate:g}",
         )  # fmt: skip
     console.print(view)
-    console.print(f"Kendall tau between the rankings: {report.kendall_tau:.3f}; same winner: {report.same_winner}")
+    console.print(
+        f"Kendall tau between the rankings: {report.kendall_tau:.3f}; same winner: {report.same_winner}"
+    )
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / f"fidelity-{problem}-{table}-runs.csv", lambda p: report.runs.to_csv(p, index=False))
-        atomic_write(out / f"fidelity-{problem}-{table}-summary.csv", lambda p: report.summary.to_csv(p))
+        atomic_write(
+            out / f"fidelity-{problem}-{table}-runs.csv",
+            lambda p: report.runs.to_csv(p, index=False),
+        )
+        atomic_write(
+            out / f"fidelity-{problem}-{table}-summary.csv", lambda p: report.summary.to_csv(p)
+        )
 
 
 @surrogate_app.command("importance")
 def importance(
     name: str = typer.Argument(..., help="Saved surrogate."),
-    out: Path = typer.Option(Path("results/surrogates"), "--out", help="Folder of the tables and plots."),
+    out: Path = typer.Option(
+        Path("results/surrogates"), "--out", help="Folder of the tables and plots."
+    ),
     n_sample: int = typer.Option(2000, "--n-sample", help="Architectures sampled from the table."),
     n_repeats: int = typer.Option(5, "--repeats", help="Shuffles per position."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sample and the shuffles."),
@@ -270,9 +323,13 @@ def importance(
     saved = load_surrogate(name)
     source = load_table(saved.card["data"]["benchmark"])
     sample_ss, shuffle_ss = np.random.SeedSequence(seed).spawn(2)
-    rows = np.random.default_rng(sample_ss).choice(len(source), size=min(n_sample, len(source)), replace=False)
+    rows = np.random.default_rng(sample_ss).choice(
+        len(source), size=min(n_sample, len(source)), replace=False
+    )
     genomes = source.genomes[np.sort(rows)]
-    positions = position_importance(saved.surrogate, genomes, np.random.default_rng(shuffle_ss), n_repeats=n_repeats)
+    positions = position_importance(
+        saved.surrogate, genomes, np.random.default_rng(shuffle_ss), n_repeats=n_repeats
+    )
     effects = operation_effects(saved.surrogate, genomes)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"importance-{name}"
@@ -291,4 +348,6 @@ def importance(
         vals = dict(zip(group["target"], group["importance"], strict=True))
         view.add_row(str(variable), *(f"{vals[t]:.3f}" for t in targets))
     console.print(view)
-    console.print(f"wrote {stem}-positions.csv, -effects.csv, plots {', '.join(str(p) for p in paths)}")
+    console.print(
+        f"wrote {stem}-positions.csv, -effects.csv, plots {', '.join(str(p) for p in paths)}"
+    )

@@ -1,0 +1,152 @@
+"""Anytime performance: an indicator of the set a run would return after ``k`` evaluations, as
+the median over seeds with the interquartile band, one panel per problem."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from lab.figures.layout import (
+    legend_row,
+    legend_rows,
+    panel_grid,
+    plain_log_ticks,
+    series_handles,
+)
+from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
+from lab.figures.units import metric_label
+
+#: Metrics of the analysis' traces table that can be drawn.
+TRACE_METRICS: tuple[str, ...] = ("hv_normalized", "igd_plus", "hv_search_normalized")
+
+BAND_COLUMNS: tuple[str, ...] = (
+    "problem",
+    "label",
+    "evaluations",
+    "median",
+    "q25",
+    "q75",
+    "n_runs",
+)
+
+
+def anytime_bands(traces: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Median and quartiles over seeds of ``metric`` at each grid point.
+
+    Args:
+        traces: the analysis' ``traces`` table (``problem, label, seed, evaluations`` and the
+            metric).
+        metric: one of :data:`TRACE_METRICS`.
+
+    Returns:
+        :data:`BAND_COLUMNS`, one row per (problem, label, evaluations), sorted. IGD+ is
+        ``inf`` while a run has returned nothing; such points count as the worst values (the
+        median is ``inf`` until half of the runs have a set, and is then not drawn).
+    """
+    if metric not in traces.columns:
+        raise KeyError(f"the traces table has no column {metric!r}")
+    grouped = traces.groupby(["problem", "label", "evaluations"], sort=True)[metric]
+    out = pd.DataFrame(
+        {
+            "median": grouped.median(),
+            "q25": grouped.quantile(0.25),
+            "q75": grouped.quantile(0.75),
+            "n_runs": grouped.size(),
+        }
+    ).reset_index()
+    return out[list(BAND_COLUMNS)]
+
+
+def anytime_figure(
+    traces: pd.DataFrame,
+    *,
+    problems: Sequence[str],
+    labels: Sequence[str],
+    styles: StyleMap,
+    metric: str = "hv_normalized",
+    logx: bool = True,
+    logy: bool = False,
+    band: bool = True,
+    n_init: Mapping[str, int] | None = None,
+    width: float = SINGLE_COLUMN_IN,
+    columns: int | None = None,
+    panel_height: float | None = None,
+) -> Figure:
+    """Anytime ``metric`` vs evaluations: one panel per problem, one line per algorithm variant
+    (median over seeds, markers at the trace grid points) with its IQR band.
+
+    Args:
+        traces: the analysis' ``traces`` table.
+        problems: panels, in order.
+        labels: variants, in legend order.
+        styles: the experiment's styles.
+        metric: one of :data:`TRACE_METRICS`.
+        logx, logy: logarithmic axes.
+        band: shade the interquartile range.
+        n_init: problem -> size of the initial design every variant shares (a dotted line
+            marks its end; before it all variants evaluate the same architectures, so their
+            common IQR is one grey band).
+        width: figure width (inches).
+        columns: panels per row.
+        panel_height: inches per panel row.
+    """
+    bands = anytime_bands(traces[traces["label"].isin(labels)], metric)
+    handles = series_handles(labels, styles)
+    if n_init:
+        handles.append(
+            Line2D([], [], color=REFERENCE_GREY, linestyle=":", lw=0.9, label="Initial design")
+        )
+    fig, axes = panel_grid(
+        len(problems),
+        width=width,
+        columns=columns,
+        panel_height=panel_height,
+        legend_rows=legend_rows(len(handles), width),
+    )
+    for ax, problem in zip(axes, problems, strict=True):
+        part = bands[bands["problem"] == problem]
+        start = (n_init or {}).get(problem)
+        shared_band = False
+        for label in labels:
+            b = part[part["label"] == label]
+            if b.empty:
+                continue
+            s = styles[label]
+            x = b["evaluations"].to_numpy(dtype=float)
+            med = b["median"].to_numpy(dtype=float)
+            finite = np.isfinite(med)
+            ax.plot(x[finite], med[finite], label=s.display, markevery=2, **s.line_kw())
+            if not band:
+                continue
+            lo, hi = b["q25"].to_numpy(dtype=float), b["q75"].to_numpy(dtype=float)
+            ok = np.isfinite(lo) & np.isfinite(hi)
+            if start is not None:
+                # Within the shared initial design every variant has the same runs: one grey
+                # band there instead of all colours stacked on each other.
+                if not shared_band:
+                    early = ok & (x <= start)
+                    ax.fill_between(
+                        x[early], lo[early], hi[early], color=REFERENCE_GREY, alpha=0.3, lw=0
+                    )
+                    shared_band = True
+                # Colours start at the last shared grid point, so the bands join up.
+                ok &= x >= (x[x <= start].max() if (x <= start).any() else start)
+            ax.fill_between(x[ok], lo[ok], hi[ok], color=s.color, alpha=0.18, lw=0)
+        if n_init and problem in n_init:
+            ax.axvline(n_init[problem], color=REFERENCE_GREY, linestyle=":", lw=0.9, zorder=1)
+        ax.set_title(problem)
+        ax.set_xlabel("Evaluations")
+        if logx:
+            ax.set_xscale("log")
+            plain_log_ticks(ax.xaxis)
+        if logy:
+            ax.set_yscale("log")
+    for ax in axes:
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel(metric_label(metric))
+    legend_row(fig, handles, width=width)
+    return fig

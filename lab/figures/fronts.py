@@ -1,0 +1,162 @@
+"""Pareto fronts in objective space (raw units): the problem's exact front and, per algorithm
+variant, its median attainment surface (2 objectives, a staircase) or the set one run returned
+(points; with 3 or more objectives one panel per pair of objectives)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
+from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
+from lab.figures.units import objective_scale
+
+
+def staircase(points: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices of the boundary of the region a 2-D point set attains (minimization), closed at
+    the reference point ``upper``, for ``drawstyle="steps-post"``.
+
+    Args:
+        points: ``p x 2`` minimal points (any order).
+        upper: the 2 coordinates where the staircase starts (top) and ends (right).
+
+    Returns:
+        ``(x, y)`` of length ``p + 2``: from ``(x_0, upper_y)`` down to the first point, along
+        the points by increasing ``x``, then right to ``upper_x``.
+    """
+    pts = np.asarray(points, dtype=float)
+    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
+    x = np.r_[pts[0, 0], pts[:, 0], upper[0]]
+    y = np.r_[upper[1], pts[:, 1], pts[-1, 1]]
+    return x, y
+
+
+def front_panels(n_obj: int) -> list[tuple[int, int]]:
+    """Objective pairs drawn for ``n_obj`` objectives: ``[(0, 1)]`` in 2-D, every pair above."""
+    return list(itertools.combinations(range(n_obj), 2))
+
+
+def fronts_figure(
+    *,
+    true_front: np.ndarray | None,
+    series: Mapping[str, np.ndarray],
+    labels: Sequence[str],
+    styles: StyleMap,
+    objective_names: Sequence[str],
+    objective_units: Sequence[str],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    mode: str = "staircase",
+    title: str | None = None,
+    width: float = SINGLE_COLUMN_IN,
+    columns: int | None = None,
+    panel_height: float | None = None,
+) -> Figure:
+    """The exact front and each variant's set, in raw objective units (shown scaled).
+
+    Args:
+        true_front: ``k x m`` raw exact front, or ``None`` to leave it out.
+        series: label -> ``p x m`` raw points (a median attainment surface's minimal points,
+            or a run's returned set); labels missing here are not drawn.
+        labels: variants, in legend order.
+        styles: the experiment's styles.
+        objective_names, objective_units: ``m`` names and raw units (from the problem).
+        lower, upper: ``m`` raw axis limits (e.g. the ideal point and the reference point);
+            staircases are closed at ``upper``.
+        mode: ``staircase`` (2 objectives only) or ``points``.
+        title: figure title (e.g. the problem name and what the series are).
+        width, columns, panel_height: layout (inches, panels per row, inches).
+    """
+    m = len(objective_names)
+    if mode not in ("staircase", "points"):
+        raise ValueError(f"mode must be 'staircase' or 'points', got {mode!r}")
+    if mode == "staircase" and m != 2:
+        raise ValueError(f"staircases need 2 objectives, the problem has {m}; use mode='points'")
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    span = upper - lower
+    lim_lo, lim_hi = lower - 0.04 * span, upper
+    scales = [
+        objective_scale(objective_names[k], objective_units[k], np.r_[lower[k], upper[k]])
+        for k in range(m)
+    ]
+    shown = [lab for lab in labels if lab in series]
+    handles: list = []
+    if true_front is not None:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=REFERENCE_GREY,
+                marker="o",
+                markersize=2.5,
+                linestyle="-" if m == 2 else "none",
+                linewidth=0.8,
+                label="True front",
+            )
+        )
+    handles += series_handles(shown, styles, line=mode == "staircase")
+    pairs = front_panels(m)
+    fig, axes = panel_grid(
+        len(pairs),
+        width=width,
+        columns=columns or (1 if m == 2 else 2),
+        panel_height=panel_height or (2.1 if m == 2 else 1.6),
+        legend_rows=legend_rows(len(handles), width) + (1 if title else 0),
+    )
+    for ax, (i, j) in zip(axes, pairs, strict=True):
+        sx, sy = scales[i], scales[j]
+        if true_front is not None and len(true_front):
+            tf = np.asarray(true_front, dtype=float)
+            if m == 2:
+                x, y = staircase(tf, upper)
+                ax.plot(sx(x), sy(y), drawstyle="steps-post", color=REFERENCE_GREY, lw=0.8)
+            ax.scatter(sx(tf[:, i]), sy(tf[:, j]), s=4, color=REFERENCE_GREY, zorder=2, lw=0)
+        for lab in shown:
+            pts = np.asarray(series[lab], dtype=float)
+            if not len(pts):
+                continue
+            s = styles[lab]
+            if mode == "staircase":
+                x, y = staircase(pts, upper)
+                ax.plot(
+                    sx(x),
+                    sy(y),
+                    drawstyle="steps-post",
+                    color=s.color,
+                    linestyle=s.linestyle,
+                    zorder=3,
+                )
+                ax.plot(
+                    sx(pts[:, 0]),
+                    sy(pts[:, 1]),
+                    linestyle="none",
+                    marker=s.marker,
+                    color=s.color,
+                    markersize=3,
+                    zorder=4,
+                )
+            else:
+                ax.scatter(
+                    sx(pts[:, i]),
+                    sy(pts[:, j]),
+                    s=9,
+                    color=s.color,
+                    marker=s.marker,
+                    edgecolors="white",
+                    linewidths=0.3,
+                    zorder=3,
+                )
+        ax.set_xlim(sx(lim_lo[i]), sx(lim_hi[i]))
+        ax.set_ylim(sy(lim_lo[j]), sy(lim_hi[j]))
+        ax.set_xlabel(sx.label)
+        ax.set_ylabel(sy.label)
+    if title:
+        fig.suptitle(title)
+    # Below the panels: the title takes the top, and constrained layout stacks one outside
+    # element per side.
+    legend_row(fig, handles, width=width, where="lower")
+    return fig

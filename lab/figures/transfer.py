@@ -1,0 +1,99 @@
+"""Transfer: the set each run returned on one problem, scored on the other problems of the same
+benchmark table (other datasets, other devices) as a normalized hypervolume; median over seeds
+with the interquartile range per variant, one panel per source problem."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
+from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
+
+
+def short_names(names: Sequence[str]) -> dict[str, str]:
+    """Problem names without the ``-``-separated words they all share
+    (``nbg-cora-err-lat``, ``nbg-citeseer-err-lat`` -> ``cora``, ``citeseer``)."""
+    words = [n.split("-") for n in names]
+    if len(names) < 2:
+        return {n: n for n in names}
+    common = set(words[0]).intersection(*map(set, words[1:]))
+    out = {}
+    for name, w in zip(names, words, strict=True):
+        kept = [x for x in w if x not in common]
+        out[name] = "-".join(kept) or name
+    return out
+
+
+def transfer_figure(
+    transfer_summary: pd.DataFrame,
+    summary: pd.DataFrame,
+    *,
+    problems: Sequence[str],
+    labels: Sequence[str],
+    styles: StyleMap,
+    width: float = SINGLE_COLUMN_IN,
+    columns: int | None = None,
+    panel_height: float | None = None,
+) -> Figure:
+    """Normalized hypervolume on the source problem (first, left of the dotted line) and on each
+    transfer target.
+
+    Args:
+        transfer_summary: the analysis' ``transfer_summary`` table (``problem, label, target,
+            metric == hv_normalized, median, q25, q75``).
+        summary: the analysis' ``summary`` table (the source problem's values).
+        problems: source problems, one panel each (callers pass those with targets).
+        labels: variants, in legend order (side by side within a category).
+        styles: the experiment's styles.
+        width, columns, panel_height: layout (default one panel per row).
+    """
+    ts = transfer_summary[transfer_summary["metric"] == "hv_normalized"]
+    src = summary[summary["metric"] == "hv_normalized"]
+    handles = series_handles(labels, styles, line=False)
+    fig, axes = panel_grid(
+        len(problems),
+        width=width,
+        columns=columns or 1,
+        panel_height=panel_height or 1.6,
+        legend_rows=legend_rows(len(handles), width),
+    )
+    n = max(len(labels), 1)
+    offsets = (np.arange(n) - (n - 1) / 2) * min(0.7 / n, 0.14)
+    for ax, problem in zip(axes, problems, strict=True):
+        targets = sorted(ts.loc[ts["problem"] == problem, "target"].unique())
+        cats = [problem, *targets]
+        short = short_names(cats)
+        for j, lab in enumerate(labels):
+            s = styles[lab]
+            rows = [src[(src["problem"] == problem) & (src["label"] == lab)]]
+            rows += [
+                ts[(ts["problem"] == problem) & (ts["label"] == lab) & (ts["target"] == t)]
+                for t in targets
+            ]
+            med = np.array([r["median"].iloc[0] if len(r) else np.nan for r in rows])
+            q25 = np.array([r["q25"].iloc[0] if len(r) else np.nan for r in rows])
+            q75 = np.array([r["q75"].iloc[0] if len(r) else np.nan for r in rows])
+            x = np.arange(len(cats)) + offsets[j]
+            ax.errorbar(
+                x,
+                med,
+                yerr=np.vstack([med - q25, q75 - med]),
+                fmt=s.marker,
+                color=s.color,
+                markersize=3,
+                elinewidth=0.7,
+                capsize=0,
+            )
+        ax.axvline(0.5, color=REFERENCE_GREY, linestyle=":", lw=0.8)
+        ticks = [f"{short[problem]} (source)", *(short[t] for t in targets)]
+        ax.set_xticks(range(len(cats)), ticks, rotation=30, ha="right")
+        ax.grid(axis="x", visible=False)
+        ax.set_xlim(-0.5, len(cats) - 0.5)
+        ax.set_title(f"Returned on {problem}, scored on")
+        ax.set_ylabel("Normalized HV")
+    legend_row(fig, handles, width=width)
+    return fig

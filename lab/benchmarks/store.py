@@ -17,6 +17,10 @@ from lab.benchmarks.table import BenchmarkTable
 from lab.errors import BenchmarkFileError, DuplicateNameError, unknown_name
 
 _RECIPES: dict[str, Recipe] = {}
+#: ``recipe`` values of tables that are listed and loaded from the data directory although no
+#: built-in recipe builds them: imported user tables, and surrogate benchmarks (tables predicted
+#: by a fitted surrogate, written by ``lab surrogate table``).
+LISTED_RECIPES = ("UserTable", "Surrogate")
 _CACHE: dict[tuple[str, str], BenchmarkTable] = {}
 
 
@@ -53,14 +57,14 @@ def _built_meta(name: str, directory: Path) -> dict | None:
 
 
 def imported_names(directory: Path | None = None) -> list[str]:
-    """Names of user tables imported into the data directory."""
+    """Names of user tables and surrogate benchmarks in the data directory."""
     directory = directory or data_dir()
     if not directory.is_dir():
         return []
     names = []
     for path in sorted(directory.glob("*.json")):
         meta = _built_meta(path.stem, directory)
-        if meta and meta.get("recipe") == "UserTable" and path.stem not in _RECIPES:
+        if meta and meta.get("recipe") in LISTED_RECIPES and path.stem not in _RECIPES:
             names.append(path.stem)
     return names
 
@@ -91,6 +95,11 @@ def build_table(
         table = _RECIPES[name].build(raw_dir)
     elif name in imported_names(directory):
         meta = _built_meta(name, directory) or {}
+        if meta.get("recipe") == "Surrogate":
+            raise BenchmarkFileError(
+                f"{directory / (name + '.json')}: {name!r} is a surrogate benchmark; rebuild it "
+                f"with `lab surrogate table {meta.get('surrogate', 'SURROGATE')} --as {name}`"
+            )
         table = build_user_table(Path(meta["spec_path"]))
     else:
         raise unknown_name("benchmark", name, list(_RECIPES) + imported_names(directory))

@@ -49,7 +49,9 @@ class GraphAdjacencyEncoding(Encoding):
         adj = [f"{labels[a]}->{labels[b]}" for a, b in zip(*_IU, strict=True)]
         ops = [
             f"{var}={op}"
-            for var, choices in zip(self.space.variable_names[1:], self.space.choices[1:], strict=True)
+            for var, choices in zip(
+                self.space.variable_names[1:], self.space.choices[1:], strict=True
+            )
             for op in choices
         ]
         return adj + ops

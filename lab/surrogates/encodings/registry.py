@@ -30,9 +30,13 @@ _PER_SPACE: dict[str, dict[str, type[Encoding]]] = {
     "nasbench-graph": {"adjacency": GraphAdjacencyEncoding},
     "nasbench-graph-proteins": {"adjacency": GraphAdjacencyEncoding},
 }
-#: The encoding a surrogate uses when none is named (chosen by the learning-curve study).
+#: The encoding a surrogate uses when none is named. On NAS-Bench-201 the path encoding, pruned
+#: one-hot and counts describe what the cell computes (accuracy), while the raw one-hot keeps the
+#: operations on dead edges, which still cost parameters, FLOPs and latency; with 1,000 training
+#: cells XGBoost reaches Kendall tau 0.82 / 0.94 / 0.85 on CIFAR-10 accuracy / FLOPs / Pixel 3
+#: latency with all four, against 0.82 / 0.75 / 0.76 without the raw one-hot.
 DEFAULT_ENCODINGS: dict[str, str] = {
-    "nasbench201": "path+onehot_pruned+op_counts",
+    "nasbench201": "onehot+path+onehot_pruned+op_counts",
     "nasbench-graph": "adjacency",
     "nasbench-graph-proteins": "adjacency",
 }

@@ -43,7 +43,7 @@ class Predictor(RegressorMixin, BaseEstimator, ABC):
     name: ClassVar[str] = "predictor"
     supports_std: ClassVar[bool] = False
 
-    def __sklearn_tags__(self):  # noqa: ANN204 - sklearn's Tags type
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
@@ -60,7 +60,9 @@ class Predictor(RegressorMixin, BaseEstimator, ABC):
         self._fit(X, Y)
         return self
 
-    def predict(self, X: Any, return_std: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    def predict(
+        self, X: Any, return_std: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predicted mean (``n`` or ``n x k``), and its std if ``return_std``."""
         check_is_fitted(self, "n_outputs_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
@@ -126,21 +128,27 @@ def load_predictor(directory: Path) -> Predictor:
     return predictor
 
 
-def torch_seeded(seed: int):  # noqa: ANN201 - a context manager
-    """Context in which torch's global generator is seeded with ``seed`` and restored after.
+def torch_seeded(seed: int, *, threads: int = 1):
+    """Context in which torch's global generator is seeded with ``seed`` and torch uses
+    ``threads`` intra-op threads; both are restored on exit.
 
     GPyTorch and ``torch.nn`` initialisers draw from the global generator; forking it keeps the
-    caller's random state untouched while making the fit reproducible.
+    caller's random state untouched while making the fit reproducible. The models here are small
+    (hundreds of rows): extra threads only add synchronisation, and on a shared machine they
+    oversubscribe the cores (a 10x slowdown was measured for a 200-row GP with 2 threads).
     """
     import torch
 
     class _Ctx:
         def __enter__(self) -> None:
+            self._threads = torch.get_num_threads()
+            torch.set_num_threads(int(threads))
             self._fork = torch.random.fork_rng(devices=[])
             self._fork.__enter__()
             torch.manual_seed(int(seed))
 
         def __exit__(self, *exc: object) -> None:
             self._fork.__exit__(*exc)
+            torch.set_num_threads(self._threads)
 
     return _Ctx()

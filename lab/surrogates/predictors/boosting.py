@@ -31,8 +31,8 @@ class XGBoostPredictor(Predictor):
 
     def __init__(
         self,
-        n_estimators: int = 800,
-        learning_rate: float = 0.02,
+        n_estimators: int = 400,
+        learning_rate: float = 0.04,
         max_depth: int = 8,
         min_child_weight: float = 3.0,
         subsample: float = 0.8,
@@ -51,7 +51,7 @@ class XGBoostPredictor(Predictor):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _make(self):  # noqa: ANN202 - xgboost.XGBRegressor
+    def _make(self):
         import xgboost as xgb
 
         return xgb.XGBRegressor(

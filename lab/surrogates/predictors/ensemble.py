@@ -1,5 +1,10 @@
 """Ensemble of one base predictor fitted with different seeds (and bootstrap resamples): the
-mean of the members is the prediction, their spread the uncertainty.
+mean of the members is the prediction, their spread plus a noise term the uncertainty.
+
+The spread of the members only measures how much the model could vary, not how far observations
+scatter around it; with bootstrap resampling the out-of-bag residuals (each row predicted by the
+members that did not see it) estimate that noise, ``noise_var_`` (per output), and the predictive
+std is ``sqrt(spread^2 + noise_var_)``. Without bootstrap the noise term is 0.
 
 Member ``i`` gets the seed ``SeedSequence(random_state).spawn(n_members)[i]`` for its own
 ``random_state`` and for its bootstrap draw, so the ensemble is reproducible from one integer.
@@ -14,6 +19,9 @@ import numpy as np
 
 from lab.surrogates.errors import SurrogateError
 from lab.surrogates.predictors.base import Predictor, load_predictor
+from lab.surrogates.safe_io import read_json, write_json
+
+NOISE_FILE = "noise.json"
 
 
 class EnsemblePredictor(Predictor):
@@ -58,24 +66,45 @@ class EnsemblePredictor(Predictor):
             raise SurrogateError("ensemble: give the seed as the ensemble's random_state only")
         takes_seed = "random_state" in predictor_class(self.base)().get_params()
         members = []
+        oob_sum = np.zeros_like(Y)
+        oob_count = np.zeros(len(X))
         for seed in self._member_seeds():
             rows = np.arange(len(X))
             if self.bootstrap:
                 rows = np.random.default_rng(seed).integers(0, len(X), size=len(X))
             member_params = {**params, "random_state": seed} if takes_seed else params
-            members.append(make_predictor(self.base, **member_params).fit(X[rows], Y[rows]))
+            member = make_predictor(self.base, **member_params).fit(X[rows], Y[rows])
+            members.append(member)
+            if self.bootstrap:
+                out = np.ones(len(X), dtype=bool)
+                out[rows] = False
+                if out.any():
+                    oob_sum[out] += member.predict(X[out]).reshape(int(out.sum()), -1)
+                    oob_count[out] += 1
         self.members_ = members
+        seen = oob_count > 0
+        if self.bootstrap and seen.sum() >= 2:
+            resid = Y[seen] - oob_sum[seen] / oob_count[seen, None]
+            self.noise_var_ = np.mean(resid**2, axis=0)
+        else:
+            self.noise_var_ = np.zeros(Y.shape[1])
 
     def _predict(self, X: np.ndarray, return_std: bool) -> tuple[np.ndarray, np.ndarray | None]:
         preds = np.stack([m.predict(X).reshape(len(X), -1) for m in self.members_])
-        return preds.mean(axis=0), preds.std(axis=0) if return_std else None
+        if not return_std:
+            return preds.mean(axis=0), None
+        return preds.mean(axis=0), np.sqrt(preds.var(axis=0) + self.noise_var_)
 
     def _save_state(self, directory: Path) -> None:
         for i, member in enumerate(self.members_):
             member.save(directory / f"member_{i}")
+        write_json(directory / NOISE_FILE, {"noise_var": self.noise_var_.tolist()})
 
     def _load_state(self, directory: Path) -> None:
         self.members_ = [load_predictor(directory / f"member_{i}") for i in range(self.n_members)]
+        self.noise_var_ = np.asarray(
+            read_json(directory / NOISE_FILE)["noise_var"], dtype=np.float64
+        )
 
     @property
     def feature_importances_(self) -> np.ndarray:

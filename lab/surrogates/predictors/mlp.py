@@ -14,7 +14,7 @@ from lab.surrogates.safe_io import load_tensors, save_tensors
 STATE_FILE = "mlp_state.pt"
 
 
-def _network(n_in: int, n_out: int, n_hidden: int, n_layers: int):  # noqa: ANN202 - nn.Module
+def _network(n_in: int, n_out: int, n_hidden: int, n_layers: int):
     import torch
 
     layers: list[torch.nn.Module] = []
@@ -91,7 +91,7 @@ class MLPPredictor(Predictor):
         import torch
 
         s = self.scaling_
-        with torch.no_grad():
+        with torch.no_grad(), torch_seeded(self.random_state):
             out = self.network_(torch.as_tensor((X - s["x_mean"]) / s["x_std"])).numpy()
         return out * s["y_std"] + s["y_mean"], None
 

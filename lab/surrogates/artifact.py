@@ -1,0 +1,231 @@
+"""Saved surrogates: ``surrogates/<name>/`` holds everything needed to predict again, in safe
+formats only, plus a model card.
+
+Layout::
+
+    surrogates/<name>/
+        surrogate.json     space, encoding, targets, transforms, benchmark, format version
+        predictor/         predictor.json + the model (XGBoost UBJ, skops, torch state dict)
+        split.json         arch ids of the training rows
+        card.json          model card: data and checksum of the table, split, training size,
+                           held-out metrics, library versions
+        card.md            the same card for people
+
+The folder is written under a temporary name and renamed when complete, so a killed fit never
+leaves a folder that looks like a surrogate. The surrogates folder is ``$LAB_SURROGATES_DIR`` or
+the checkout's ``surrogates/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lab.benchmarks.locations import project_root
+from lab.errors import unknown_name
+from lab.surrogates.errors import SurrogateError, SurrogateFileError
+from lab.surrogates.predictors import load_predictor
+from lab.surrogates.safe_io import read_json, write_json
+from lab.surrogates.surrogate import Surrogate
+from lab.surrogates.targets import TargetTransform
+
+SURROGATES_ENV = "LAB_SURROGATES_DIR"
+ARTIFACT_FORMAT_VERSION = 1
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+SURROGATE_FILE = "surrogate.json"
+CARD_FILE = "card.json"
+CARD_MD_FILE = "card.md"
+SPLIT_FILE = "split.json"
+PREDICTOR_DIR = "predictor"
+
+
+def surrogates_dir() -> Path:
+    """Folder of saved surrogates: ``$LAB_SURROGATES_DIR`` or the checkout's ``surrogates/``."""
+    return Path(os.environ.get(SURROGATES_ENV) or project_root() / "surrogates").expanduser()
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is a valid surrogate (or table) name, else a :class:`SurrogateError`."""
+    if not NAME_PATTERN.match(name):
+        raise SurrogateError(
+            f"invalid name {name!r}: use letters, digits, '_', '.', '-', starting with a letter "
+            "or digit"
+        )
+    return name
+
+
+@dataclass
+class SavedSurrogate:
+    """A surrogate loaded from disk with its card and training rows.
+
+    Attributes:
+        name: folder name.
+        path: the folder.
+        surrogate: the fitted surrogate.
+        card: the model card (``card.json``).
+        train_arch_ids: arch ids of the training rows.
+    """
+
+    name: str
+    path: Path
+    surrogate: Surrogate
+    card: dict[str, Any]
+    train_arch_ids: np.ndarray
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a saved surrogate depends on."""
+    import importlib.metadata as md
+    import platform
+
+    out = {"python": platform.python_version()}
+    for dist in ("mo-nas-lab", "numpy", "scikit-learn", "xgboost", "torch", "gpytorch",
+                 "botorch", "skops", "pandas"):  # fmt: skip
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    """A readable model card."""
+    lines = [
+        f"# Surrogate `{card['name']}`",
+        "",
+        f"Predicts {', '.join(f'`{t}`' for t in card['targets'])} of benchmark "
+        f"`{card['data']['benchmark']}` with `{card['predictor']['name']}` on the "
+        f"`{card['encoding']['name']}` encoding ({card['encoding']['n_features']} features).",
+        "",
+        "## Data",
+        f"- table: `{card['data']['benchmark']}`, {card['data']['table_rows']} rows, sha256 "
+        f"`{card['data']['table_sha256']}`",
+        f"- space: `{card['data']['space']}`",
+        f"- split: {card['split']['kind']}, {card['split']['n_train']} training rows, "
+        f"{card['split']['n_test']} held out, seed {card['split']['seed']}",
+        "",
+        "## Held-out metrics",
+    ]
+    if card["metrics"]:
+        names = list(next(iter(card["metrics"].values())))
+        lines += ["| target | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for target, values in card["metrics"].items():
+            cells = [f"{values[n]:.4f}" if values[n] is not None else "" for n in names]
+            lines.append(f"| {target} | " + " | ".join(cells) + " |")
+    else:
+        lines.append("(fitted on every row; nothing held out)")
+    lines += [
+        "",
+        "## Model",
+        f"- predictor: `{card['predictor']['name']}`, params `{card['predictor']['params']}`",
+        f"- target transforms: `{card['transforms']}`",
+        f"- fit time: {card['fit_s']:.2f} s",
+        "",
+        "## Versions",
+        *(f"- {k}: {v}" for k, v in card["versions"].items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def save_surrogate(
+    saved_name: str,
+    surrogate: Surrogate,
+    *,
+    card: dict[str, Any],
+    train_arch_ids: np.ndarray,
+    directory: Path | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write ``surrogate`` as ``<directory>/<saved_name>/`` (atomically); returns the folder."""
+    directory = Path(directory or surrogates_dir())
+    target = directory / check_name(saved_name)
+    if target.exists() and not overwrite:
+        raise SurrogateError(f"{target}: a surrogate of that name exists; pass --force to replace")
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=directory, prefix=f".{saved_name}.", suffix=".tmp"))
+    try:
+        surrogate.predictor.save(tmp / PREDICTOR_DIR)
+        write_json(
+            tmp / SURROGATE_FILE,
+            {
+                "format_version": ARTIFACT_FORMAT_VERSION,
+                "space": surrogate.space,
+                "encoding": surrogate.encoding,
+                "targets": list(surrogate.targets),
+                "transforms": [t.to_dict() for t in surrogate.transforms],
+                "benchmark": card["data"]["benchmark"],
+            },
+        )
+        write_json(tmp / SPLIT_FILE, {"train_arch_ids": np.asarray(train_arch_ids).tolist()})
+        write_json(tmp / CARD_FILE, card)
+        (tmp / CARD_MD_FILE).write_text(card_markdown(card), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def surrogate_names(directory: Path | None = None) -> list[str]:
+    """Names of the complete saved surrogates in ``directory``."""
+    directory = Path(directory or surrogates_dir())
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in directory.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / SURROGATE_FILE).is_file()
+    )
+
+
+def read_card(name: str, *, directory: Path | None = None) -> dict[str, Any]:
+    """The model card of the saved surrogate ``name`` (nothing else is loaded)."""
+    directory = Path(directory or surrogates_dir())
+    if not (directory / name).is_dir():
+        raise unknown_name(f"surrogate in {directory}", name, surrogate_names(directory))
+    card = read_json(directory / name / CARD_FILE)
+    for key in ("data", "targets", "predictor", "encoding", "split", "metrics"):
+        if key not in card:
+            raise SurrogateFileError(f"{directory / name / CARD_FILE}: missing field {key!r}")
+    return card
+
+
+def load_surrogate(name: str, *, directory: Path | None = None) -> SavedSurrogate:
+    """Load the saved surrogate ``name`` (or a folder path); never unpickles anything."""
+    path = Path(name)
+    if not (path / SURROGATE_FILE).is_file():
+        directory = Path(directory or surrogates_dir())
+        path = directory / name
+        if not path.is_dir():
+            raise unknown_name(f"surrogate in {directory}", name, surrogate_names(directory))
+    info = read_json(path / SURROGATE_FILE)
+    if info.get("format_version") != ARTIFACT_FORMAT_VERSION:
+        raise SurrogateFileError(
+            f"{path / SURROGATE_FILE}: format_version {info.get('format_version')!r} is not "
+            f"{ARTIFACT_FORMAT_VERSION}; refit with `lab surrogate fit`"
+        )
+    for key in ("space", "encoding", "targets", "transforms"):
+        if key not in info:
+            raise SurrogateFileError(f"{path / SURROGATE_FILE}: missing field {key!r}")
+    surrogate = Surrogate(
+        space=info["space"],
+        encoding=info["encoding"],
+        targets=tuple(info["targets"]),
+        transforms=tuple(TargetTransform(**t) for t in info["transforms"]),
+        predictor=load_predictor(path / PREDICTOR_DIR),
+    )
+    card = read_json(path / CARD_FILE)
+    split = read_json(path / SPLIT_FILE)
+    return SavedSurrogate(
+        path.name, path, surrogate, card, np.asarray(split["train_arch_ids"], dtype=np.int64)
+    )

@@ -9,54 +9,71 @@ import pandas as pd
 
 from lab.problems.problem import Evaluation
 
+_INITIAL_CAPACITY = 64
+
 
 @dataclass
 class History:
     """Append-only evaluation record of one run.
 
-    Arrays grow by one block per :meth:`append`; read them through the properties.
-    Shapes: ``genomes`` ``n x d``, ``F``/``F_report`` ``n x m``, ``G`` ``n x c``, the rest ``n``.
+    Storage grows by doubling, so an append costs amortized O(batch) and reading a property
+    costs O(1): the properties are read-only views of the first ``len(self)`` records (copy
+    one before keeping it across appends). Shapes: ``genomes`` ``n x d``, ``F``/``F_report``
+    ``n x m``, ``G`` ``n x c``, the rest ``n``.
     """
 
     n_var: int
     n_obj: int
     n_constr: int
-    _blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
-    _cache: dict[str, np.ndarray] | None = None
+    _n: int = 0
+    _n_batches: int = 0
+    _data: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._data = self._allocate(_INITIAL_CAPACITY)
+
+    def _allocate(self, capacity: int) -> dict[str, np.ndarray]:
+        return {
+            "batch": np.zeros(capacity, np.int64),
+            "genomes": np.zeros((capacity, self.n_var), np.int64),
+            "rows": np.zeros(capacity, np.int64),
+            "arch_ids": np.zeros(capacity, np.int64),
+            "F": np.zeros((capacity, self.n_obj)),
+            "F_report": np.zeros((capacity, self.n_obj)),
+            "G": np.zeros((capacity, self.n_constr)),
+            "algo_time_s": np.zeros(capacity),
+        }
 
     def append(self, genomes: np.ndarray, evaluation: Evaluation, *, algo_time_s: float) -> None:
         """Record one batch; ``algo_time_s`` is the wall time the algorithm spent producing it
         (its ask and the previous tell), spread evenly over the batch's evaluations."""
         k = len(evaluation.rows)
-        self._blocks.append(
-            {
-                "batch": np.full(k, len(self._blocks), dtype=np.int64),
-                "genomes": np.asarray(genomes, dtype=np.int64).reshape(k, self.n_var),
-                "rows": evaluation.rows,
-                "arch_ids": evaluation.arch_ids,
-                "F": evaluation.F,
-                "F_report": evaluation.F_report,
-                "G": evaluation.G,
-                "algo_time_s": np.full(k, algo_time_s / max(k, 1)),
-            }
-        )
-        self._cache = None
+        end = self._n + k
+        capacity = len(self._data["rows"])
+        if end > capacity:
+            grown = self._allocate(max(end, 2 * capacity))
+            for key, old in self._data.items():
+                grown[key][: self._n] = old[: self._n]
+            self._data = grown
+        d, s = self._data, slice(self._n, end)
+        d["batch"][s] = self._n_batches
+        d["genomes"][s] = np.asarray(genomes, dtype=np.int64).reshape(k, self.n_var)
+        d["rows"][s] = evaluation.rows
+        d["arch_ids"][s] = evaluation.arch_ids
+        d["F"][s] = evaluation.F
+        d["F_report"][s] = evaluation.F_report
+        d["G"][s] = np.asarray(evaluation.G).reshape(k, self.n_constr)
+        d["algo_time_s"][s] = algo_time_s / max(k, 1)
+        self._n = end
+        self._n_batches += 1
 
     def _get(self, key: str) -> np.ndarray:
-        if self._cache is None:
-            if not self._blocks:
-                empty = {
-                    "batch": np.zeros(0, np.int64), "genomes": np.zeros((0, self.n_var), np.int64),
-                    "rows": np.zeros(0, np.int64), "arch_ids": np.zeros(0, np.int64),
-                    "F": np.zeros((0, self.n_obj)), "F_report": np.zeros((0, self.n_obj)),
-                    "G": np.zeros((0, self.n_constr)), "algo_time_s": np.zeros(0),
-                }  # fmt: skip
-                return empty[key]
-            self._cache = {k: np.concatenate([b[k] for b in self._blocks]) for k in self._blocks[0]}
-        return self._cache[key]
+        view = self._data[key][: self._n]
+        view.flags.writeable = False
+        return view
 
     def __len__(self) -> int:
-        return sum(len(b["rows"]) for b in self._blocks)
+        return self._n
 
     @property
     def genomes(self) -> np.ndarray:
@@ -99,14 +116,14 @@ class History:
         feasible, algo_time_s`` (``f``: search objectives, ``r``: report objectives)."""
         out = {
             "order": np.arange(len(self), dtype=np.int64),
-            "batch": self.batch,
-            "row": self.rows,
-            "arch_id": self.arch_ids,
+            "batch": self.batch.copy(),
+            "row": self.rows.copy(),
+            "arch_id": self.arch_ids.copy(),
         }
-        out.update({f"g{j}": self.genomes[:, j] for j in range(self.n_var)})
-        out.update({f"f{j}": self.F[:, j] for j in range(self.n_obj)})
-        out.update({f"r{j}": self.F_report[:, j] for j in range(self.n_obj)})
-        out.update({f"c{j}": self.G[:, j] for j in range(self.n_constr)})
+        out.update({f"g{j}": self.genomes[:, j].copy() for j in range(self.n_var)})
+        out.update({f"f{j}": self.F[:, j].copy() for j in range(self.n_obj)})
+        out.update({f"r{j}": self.F_report[:, j].copy() for j in range(self.n_obj)})
+        out.update({f"c{j}": self.G[:, j].copy() for j in range(self.n_constr)})
         out["feasible"] = self.feasible
-        out["algo_time_s"] = self.algo_time_s
+        out["algo_time_s"] = self.algo_time_s.copy()
         return pd.DataFrame(out)

@@ -134,7 +134,7 @@ def _import_agemoea() -> types.ModuleType:
         importlib.import_module("numba")
     except ImportError:
         stand_in = types.ModuleType("numba")
-        stand_in.jit = lambda *args, **kwargs: (lambda f: f)  # type: ignore[attr-defined]
+        stand_in.jit = lambda *args, **kwargs: lambda f: f  # type: ignore[attr-defined]
         stand_in.intp, stand_in.boolean, stand_in.float64 = np.intp, np.bool_, np.float64  # type: ignore[attr-defined]
         sys.modules["numba"] = stand_in
         try:
@@ -179,7 +179,9 @@ class _ConstrainedReplacement:
     def _replace(self, k: int, off) -> None:
         pop = self.pop
         N = self.neighbors[k]
-        FV = self.decomposition.do(pop[N].get("F"), weights=self.ref_dirs[N, :], ideal_point=self.ideal)
+        FV = self.decomposition.do(
+            pop[N].get("F"), weights=self.ref_dirs[N, :], ideal_point=self.ideal
+        )
         off_FV = self.decomposition.do(
             off.F[None, :], weights=self.ref_dirs[N, :], ideal_point=self.ideal
         ).reshape(-1)
@@ -245,7 +247,9 @@ class MOEADSearch(PymooAlgorithm):
         if n_neighbors < 2:
             raise ValueError(f"moead: n_neighbors must be >= 2, got {n_neighbors}")
         if decomposition not in DECOMPOSITIONS:
-            raise ValueError(f"moead: unknown decomposition {decomposition!r}; valid: {list(DECOMPOSITIONS)}")
+            raise ValueError(
+                f"moead: unknown decomposition {decomposition!r}; valid: {list(DECOMPOSITIONS)}"
+            )
         self.n_neighbors = int(n_neighbors)
         self.prob_neighbor_mating = float(prob_neighbor_mating)
         self.decomposition = decomposition

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from pymoo.algorithms.moo.mopso_cd import MOPSO_CD
 from pymoo.core.algorithm import Algorithm as PymooAlgorithmBase
 from pymoo.core.population import Population

@@ -50,10 +50,11 @@ class NeighbourSearch(Algorithm):
                 self._neighbours[parent] = neighbour_rows(
                     self.problem, self.problem.genomes_all[parent]
                 )
-            free = self._neighbours[parent][~taken[self._neighbours[parent]]]
+            neighbours = self._neighbours[parent]
+            free = neighbours[~taken[neighbours]]
             if len(free):
                 return int(free[self.rng.integers(len(free))])
-            if not self._evaluated[self._neighbours[parent]].all() is False:
-                self._exhausted[parent] = self._evaluated[self._neighbours[parent]].all()
+            # evaluated stays evaluated: skip this parent for good (unlike one merely in the batch)
+            self._exhausted[parent] = self._evaluated[neighbours].all()
         best = self.problem.genomes_all[ranked_rows[:1]]
         return int(resample_rows(self.problem, best, self.rng, blocked=taken)[0])

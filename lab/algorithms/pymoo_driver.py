@@ -89,7 +89,9 @@ class PymooAlgorithm(Algorithm):
         if n_offsprings is not None and n_offsprings < 1:
             raise ValueError(f"{self.name}: n_offsprings must be >= 1, got {n_offsprings}")
         if crossover not in CROSSOVERS:
-            raise ValueError(f"{self.name}: unknown crossover {crossover!r}; valid: {sorted(CROSSOVERS)}")
+            raise ValueError(
+                f"{self.name}: unknown crossover {crossover!r}; valid: {sorted(CROSSOVERS)}"
+            )
         if mutation_prob is not None and not 0.0 < mutation_prob <= 1.0:
             raise ValueError(f"{self.name}: mutation_prob must be in (0, 1], got {mutation_prob}")
         self.pop_size = int(pop_size)

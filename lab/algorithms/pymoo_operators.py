@@ -146,9 +146,10 @@ class ResampleInvalidRepair(Repair):
         bad = self.problem.rows(genomes) < 0
         if not bad.any():
             return X
-        rng = random_state if random_state is not None else np.random.default_rng(0)
+        if random_state is None:
+            raise ValueError("ResampleInvalidRepair needs pymoo's random_state (a Generator)")
         blocked = np.zeros(self.problem.n_architectures, dtype=bool)
-        rows = resample_rows(self.problem, genomes[bad], rng, blocked=blocked)
+        rows = resample_rows(self.problem, genomes[bad], random_state, blocked=blocked)
         out = np.array(X, dtype=np.float64 if X.dtype.kind == "f" else np.int64, copy=True)
         out[bad] = self.to_x(self.problem.genomes_all[rows])
         return out

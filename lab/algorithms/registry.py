@@ -21,6 +21,23 @@ COMMON_ARGS = ("problem", "budget", "seed", "batch_size", "n_init", "init")
 
 _REGISTRY: dict[str, str] = {
     "random": "lab.algorithms.random_search:RandomSearch",
+    "nsga2": "lab.algorithms.moeas:NSGA2Search",
+    "nsga3": "lab.algorithms.moeas:NSGA3Search",
+    "moead": "lab.algorithms.moeas:MOEADSearch",
+    "smsemoa": "lab.algorithms.moeas:SMSEMOASearch",
+    "spea2": "lab.algorithms.moeas:SPEA2Search",
+    "agemoea": "lab.algorithms.moeas:AGEMOEASearch",
+    "mopso_cd": "lab.algorithms.mopso_cd:MOPSOCDSearch",
+    "ibea": "lab.algorithms.ibea:IBEASearch",
+    "scalarized_ws": "lab.algorithms.scalarized:WeightedSumSearch",
+    "scalarized_tcheby": "lab.algorithms.scalarized:ChebyshevSearch",
+    "eps_constraint": "lab.algorithms.eps_constraint:EpsilonConstraintSearch",
+    "pls": "lab.algorithms.pls:ParetoLocalSearch",
+    "reinforce": "lab.algorithms.reinforce:ReinforceSearch",
+    "tpe": "lab.algorithms.tpe:TPESearch",
+    "qnehvi": "lab.algorithms.mobo.qnehvi:QNEHVI",
+    "qehvi": "lab.algorithms.mobo.qehvi:QEHVI",
+    "qparego": "lab.algorithms.mobo.qparego:QParEGO",
 }
 
 
@@ -34,6 +51,13 @@ def register(name: str, target: str) -> None:
 def algorithm_names() -> list[str]:
     """Every registered algorithm name."""
     return sorted(_REGISTRY)
+
+
+def algorithm_target(name: str) -> str:
+    """Where ``name`` lives, as ``"module:Class"`` (without importing it)."""
+    if name not in _REGISTRY:
+        raise unknown_name("algorithm", name, list(_REGISTRY))
+    return _REGISTRY[name]
 
 
 def algorithm_class(name: str) -> type[Algorithm]:

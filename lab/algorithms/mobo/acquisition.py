@@ -1,0 +1,241 @@
+"""BoTorch acquisition functions for multi-objective search over a table.
+
+Three families, each in a log variant (BoTorch's numerically robust default) and the plain one:
+
+- ``qehvi``: ``qLogExpectedHypervolumeImprovement`` / ``qExpectedHypervolumeImprovement``
+  over a box decomposition of the observed feasible front;
+- ``qnehvi``: ``qLogNoisyExpectedHypervolumeImprovement`` /
+  ``qNoisyExpectedHypervolumeImprovement``, integrating over the noisy front of the evaluated
+  architectures (``cache_root``; the baseline pruned first of surely dominated points
+  (:func:`plausible_baseline`), then by BoTorch's ``prune_inferior_points_multi_objective``
+  with fewer samples than its default);
+- ``qparego``: a random augmented Chebyshev scalarization (BoTorch's
+  ``get_chebyshev_scalarization``, weights from ``sample_simplex`` with a given seed) inside
+  ``qLogNoisyExpectedImprovement`` / ``qNoisyExpectedImprovement`` — what BoTorch's
+  ``qLogNParEGO`` builds, with the scalarization's objective also given the inputs so that
+  known objectives can be looked up.
+
+Outcome constraints are BoTorch constraint callables on the model's constraint outputs
+(feasibility-weighted improvement); known objectives enter through the adapter's
+:class:`~lab.algorithms.mobo.adapter.TableObjective`. Every Monte-Carlo estimate uses a seeded
+``SobolQMCNormalSampler``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from botorch.acquisition import (
+    AcquisitionFunction,
+    qLogNoisyExpectedImprovement,
+    qNoisyExpectedImprovement,
+)
+from botorch.acquisition.multi_objective.logei import (
+    qLogExpectedHypervolumeImprovement,
+    qLogNoisyExpectedHypervolumeImprovement,
+)
+from botorch.acquisition.multi_objective.monte_carlo import (
+    qExpectedHypervolumeImprovement,
+    qNoisyExpectedHypervolumeImprovement,
+)
+from botorch.acquisition.multi_objective.utils import prune_inferior_points_multi_objective
+from botorch.acquisition.objective import GenericMCObjective
+from botorch.acquisition.utils import prune_inferior_points
+from botorch.sampling import SobolQMCNormalSampler
+from botorch.utils.multi_objective.box_decompositions.non_dominated import (
+    FastNondominatedPartitioning,
+)
+from botorch.utils.multi_objective.scalarization import get_chebyshev_scalarization
+from botorch.utils.sampling import sample_simplex
+from torch import Tensor
+
+from lab.algorithms.mobo.adapter import BoTorchAdapter
+from lab.algorithms.mobo.gp import GenomeGP
+from lab.errors import ConfigError
+
+ACQUISITIONS = ("qehvi", "qnehvi", "qparego")
+
+
+@dataclass
+class AcquisitionContext:
+    """What every acquisition of one iteration shares.
+
+    Attributes:
+        model: the fitted model (``k`` outputs).
+        adapter: the problem's BoTorch adapter.
+        X_baseline: ``n x d`` evaluated genomes (those satisfying the known constraints).
+        front: ``p x m`` maximized objectives of the feasible evaluated architectures.
+        mc_samples: Monte-Carlo samples per estimate.
+        seed: seed of the samplers and of the scalarization weights.
+        prune_samples: posterior samples of BoTorch's baseline pruning (its default, 2048,
+            costs more than the rest of the acquisition at a few hundred evaluations).
+        max_baseline: keep at most this many baseline points, those most often Pareto optimal
+            (best) in the pruning samples (BoTorch's ``max_frac``); ``None``: all with a
+            non-zero frequency.
+    """
+
+    model: GenomeGP
+    adapter: BoTorchAdapter
+    X_baseline: Tensor
+    front: Tensor
+    mc_samples: int
+    seed: int
+    prune_samples: int = 128
+    max_baseline: int | None = None
+
+
+def _max_frac(ctx: AcquisitionContext, n: int) -> float:
+    return 1.0 if ctx.max_baseline is None or n <= ctx.max_baseline else ctx.max_baseline / n
+
+
+def chebyshev_weights(m: int, seed: int, *, device: torch.device) -> Tensor:
+    """ParEGO's random weights: one uniform draw from the ``m``-simplex (``m``)."""
+    return sample_simplex(d=m, n=1, seed=seed, device=device, dtype=torch.float64).view(-1)
+
+
+def build_acquisition(
+    kind: str,
+    ctx: AcquisitionContext,
+    *,
+    log: bool = True,
+    X_pending: Tensor | None = None,
+    weights: Tensor | None = None,
+) -> AcquisitionFunction:
+    """The BoTorch acquisition function ``kind`` (see :data:`ACQUISITIONS`).
+
+    Args:
+        kind: ``qehvi``, ``qnehvi`` or ``qparego``.
+        ctx: the iteration's model and data.
+        log: the log variant (default) or the plain one.
+        X_pending: ``r x d`` genomes already chosen for this batch (sequential greedy).
+        weights: ``m`` Chebyshev weights (``qparego`` only; required there).
+    """
+    adapter = ctx.adapter
+    sampler = SobolQMCNormalSampler(sample_shape=torch.Size([ctx.mc_samples]), seed=ctx.seed)
+    objective = adapter.objective()
+    constraints = adapter.constraints() or None
+    ref_point = adapter.ref_point()
+    if kind == "qehvi":
+        partitioning = FastNondominatedPartitioning(
+            ref_point=ref_point, Y=ctx.front[(ctx.front > ref_point).all(-1)]
+        )
+        cls = qLogExpectedHypervolumeImprovement if log else qExpectedHypervolumeImprovement
+        return cls(
+            model=ctx.model,
+            ref_point=ref_point,
+            partitioning=partitioning,
+            sampler=sampler,
+            objective=objective,
+            constraints=constraints,
+            X_pending=X_pending,
+        )
+    if kind == "qnehvi":
+        plausible = plausible_baseline(ctx)
+        X_baseline = prune_inferior_points_multi_objective(
+            model=ctx.model,
+            X=plausible,
+            ref_point=ref_point,
+            objective=objective,
+            constraints=constraints,
+            num_samples=ctx.prune_samples,
+            max_frac=_max_frac(ctx, plausible.shape[0]),
+        )
+        cls = (
+            qLogNoisyExpectedHypervolumeImprovement if log else qNoisyExpectedHypervolumeImprovement
+        )
+        return cls(
+            model=ctx.model,
+            ref_point=ref_point,
+            X_baseline=X_baseline,
+            sampler=sampler,
+            objective=objective,
+            constraints=constraints,
+            X_pending=X_pending,
+            prune_baseline=False,
+            cache_root=True,
+        )
+    if kind == "qparego":
+        if weights is None:
+            raise ValueError("qparego needs scalarization weights")
+        with torch.no_grad():
+            mean = ctx.model.posterior(ctx.X_baseline).mean
+            Y_baseline = objective(mean, X=ctx.X_baseline)
+        scalarization = get_chebyshev_scalarization(weights=weights, Y=Y_baseline)
+        composite = GenericMCObjective(
+            lambda samples, X=None: scalarization(objective(samples, X=X), X)
+        )
+        plausible = plausible_baseline(ctx, lambda Y: scalarization(Y, None))
+        X_baseline = prune_inferior_points(
+            model=ctx.model,
+            X=plausible,
+            objective=composite,
+            constraints=constraints,
+            num_samples=ctx.prune_samples,
+            max_frac=_max_frac(ctx, plausible.shape[0]),
+        )
+        cls = qLogNoisyExpectedImprovement if log else qNoisyExpectedImprovement
+        return cls(
+            model=ctx.model,
+            X_baseline=X_baseline,
+            sampler=sampler,
+            objective=composite,
+            constraints=constraints,
+            X_pending=X_pending,
+            prune_baseline=False,
+            cache_root=True,
+        )
+    raise ConfigError(f"acquisition {kind!r} is not one of {list(ACQUISITIONS)}")
+
+
+#: Half-width, in posterior standard deviations, of the boxes of :func:`plausible_baseline`.
+PRUNE_Z = 5.0
+
+
+@torch.no_grad()
+def plausible_baseline(
+    ctx: AcquisitionContext, scalarize: Callable[[Tensor], Tensor] | None = None
+) -> Tensor:
+    """The evaluated genomes that are not surely dominated, a cheap first pass before BoTorch's
+    sampling-based baseline pruning (which costs ``O(samples x n^2)``).
+
+    Each point's objectives lie, up to :data:`PRUNE_Z` marginal standard deviations, in a box
+    ``[lo, hi]``; a point is dropped when another point that is surely feasible (every
+    modelled constraint's ``mean + PRUNE_Z std <= 0``) has ``lo >= hi`` in every objective,
+    strictly in one (with ``scalarize``: a larger scalarized ``lo`` than the point's
+    scalarized ``hi``). Such a point is Pareto optimal (or best) in a posterior sample with
+    probability of the order of the Gaussian tail beyond ``PRUNE_Z`` standard deviations
+    (3e-7 per outcome).
+
+    Returns:
+        ``n' x d`` genomes, in their original order.
+    """
+    X = ctx.X_baseline
+    if X.shape[0] < 2:
+        return X
+    a = ctx.adapter
+    mean, var = ctx.model.marginals(X)
+    std = var.sqrt()
+    n_mod = len(a.modeled_obj)
+    objective = a.objective()
+    hi = objective(mean + PRUNE_Z * std, X=X)
+    lo = objective(mean - PRUNE_Z * std, X=X)
+    con_hi = (mean + PRUNE_Z * std)[:, n_mod:]
+    sure = (con_hi <= 0).all(dim=-1)
+    if scalarize is not None:
+        s_hi, s_lo = scalarize(hi), scalarize(lo)
+        best = s_lo[sure].max() if bool(sure.any()) else None
+        keep = torch.ones_like(sure) if best is None else s_hi >= best
+        return X[keep]
+    lo_j = lo[sure].unsqueeze(0)  # 1 x s x m
+    hi_i = hi.unsqueeze(1)  # n x 1 x m
+    dominated = ((lo_j >= hi_i).all(-1) & (lo_j > hi_i).any(-1)).any(-1)
+    return X[~dominated]
+
+
+@torch.no_grad()
+def evaluate_acquisition(acqf: AcquisitionFunction, X: Tensor, *, chunk_size: int = 256) -> Tensor:
+    """Acquisition values of ``N`` single candidates (``N x d`` genomes) -> ``N``."""
+    out = [acqf(X[s : s + chunk_size].unsqueeze(-2)) for s in range(0, X.shape[0], chunk_size)]
+    return torch.cat(out) if out else X.new_zeros(0)

@@ -1,0 +1,438 @@
+"""Multi-objective Bayesian optimization over a table, behind the ask/tell interface.
+
+One iteration (one :meth:`ask`):
+
+1. fit independent GPs (one per modelled outcome, standardized) on every evaluation so far,
+   warm-started from the previous iteration's hyperparameters with few L-BFGS-B iterations
+   (:class:`~lab.algorithms.mobo.gp.GenomeGP`);
+2. compute the exact marginal posterior of every candidate (every unevaluated architecture of
+   a table up to ``max_exact`` rows; a pool plus local search beyond);
+3. rank all candidates by a cheap acquisition value from those marginals: the closed-form
+   expected hypervolume improvement times the probability of feasibility (``qehvi``,
+   ``qnehvi``), or a Monte-Carlo expected improvement of the Chebyshev scalarization with
+   independent outcomes (``qparego``) (:mod:`lab.algorithms.mobo.screening`);
+4. score the ``n_screen`` best by the BoTorch acquisition function itself (joint posterior
+   with the evaluated points, seeded quasi-Monte-Carlo) and propose its maximizer;
+5. for a batch (``q > 1``), repeat 3-4 greedily with the chosen points pending (their
+   posterior means join the front of step 3; BoTorch's ``X_pending`` in step 4).
+
+What is approximate (each can be switched off):
+
+- with ``n_screen`` set, the final argmax is over the ``n_screen`` candidates ranked best by
+  step 3, not over all candidates (``n_screen=None``: the BoTorch acquisition scores every
+  candidate, exact but slow); step 3 is exact for its own criterion;
+- the noisy baseline of ``qnehvi`` / ``qparego`` keeps the ``max_baseline`` evaluated points
+  most often Pareto optimal (best) in 128 posterior samples (BoTorch's pruning with
+  ``max_frac``), after dropping points dominated with certainty up to five posterior standard
+  deviations (``max_baseline=None``: every point with a non-zero frequency);
+- the hyperparameters are a warm-started L-BFGS-B optimum capped at ``warm_maxiter``
+  iterations (``fit_maxiter`` for the first, cold fit);
+- Monte-Carlo acquisition values use ``mc_samples`` quasi-random samples;
+- tables above ``max_exact`` rows are searched through a pool and local search.
+
+Randomness: each iteration draws one seed from the algorithm's generator; it seeds the
+quasi-Monte-Carlo samplers, ParEGO's weights, and torch's RNG inside a fork (for BoTorch's
+baseline pruning and fit retries), so no global state is touched and a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from botorch.acquisition import AcquisitionFunction
+from botorch.exceptions.errors import ModelFittingError
+from botorch.utils.multi_objective.scalarization import get_chebyshev_scalarization
+from threadpoolctl import threadpool_limits
+from torch import Tensor
+
+from lab.algorithms.base import Algorithm
+from lab.algorithms.mobo.acquisition import (
+    ACQUISITIONS,
+    AcquisitionContext,
+    build_acquisition,
+    chebyshev_weights,
+    evaluate_acquisition,
+)
+from lab.algorithms.mobo.adapter import BoTorchAdapter
+from lab.algorithms.mobo.candidates import candidate_rows, local_search
+from lab.algorithms.mobo.device import DTYPE, resolve_device, seeded_torch
+from lab.algorithms.mobo.gp import KERNELS, GenomeGP, genome_tensor
+from lab.algorithms.mobo.screening import (
+    expected_hvi,
+    expected_scalarized_improvement,
+    feasibility_probability,
+    hypercells,
+)
+from lab.errors import ConfigError
+from lab.problems.pareto import nondominated_mask
+from lab.problems.problem import Evaluation, Problem
+
+#: Base samples of ParEGO's screening estimate.
+_SCREEN_SAMPLES = 64
+
+
+class _Marginals:
+    """Marginal posterior of candidate rows in maximized units: objectives ``N x m`` (known
+    ones exact, standard deviation 0) and modelled constraints ``N x c``."""
+
+    def __init__(self, obj_mean: Tensor, obj_std: Tensor, con_mean: Tensor, con_std: Tensor):
+        self.obj_mean, self.obj_std = obj_mean, obj_std
+        self.con_mean, self.con_std = con_mean, con_std
+
+    def take(self, idx: np.ndarray) -> _Marginals:
+        i = torch.as_tensor(idx, device=self.obj_mean.device)
+        return _Marginals(self.obj_mean[i], self.obj_std[i], self.con_mean[i], self.con_std[i])
+
+    @staticmethod
+    def cat(parts: Sequence[_Marginals]) -> _Marginals:
+        return _Marginals(*(torch.cat([getattr(p, a) for p in parts]) for a in _FIELDS))
+
+
+_FIELDS = ("obj_mean", "obj_std", "con_mean", "con_std")
+
+
+class BayesianOptimization(Algorithm):
+    """Multi-objective Bayesian optimization with a BoTorch acquisition function.
+
+    Subclasses fix :attr:`acquisition` (``qehvi``, ``qnehvi``, ``qparego``).
+
+    Hyperparameters:
+        log: the log variant of the acquisition function (BoTorch's robust default).
+        kernel: ``onehot`` (BoTorch's default RBF kernel on the one-hot encoding) or
+            ``categorical`` (Hamming-type ``CategoricalKernel``).
+        known_objectives: objective names taken exactly from the table instead of modelled
+            (e.g. ``("latency", "params")``); empty (the fair setting) models all.
+        known_constraints: constraint metric names applied exactly instead of modelled.
+        mc_samples: quasi-Monte-Carlo samples of the BoTorch acquisition.
+        n_screen: candidates scored by the BoTorch acquisition after screening (``None``:
+            all candidates, exact and slow).
+        max_baseline: evaluated points kept in the noisy baseline of ``qnehvi`` /
+            ``qparego``, those most often Pareto optimal (best) in BoTorch's pruning samples
+            (``None``: every point with a non-zero frequency).
+        max_exact: tables up to this many rows use every unevaluated row as a candidate.
+        pool_size: uniform candidates of a larger space (plus the front's neighbours).
+        local_search_steps: neighbourhood-expansion rounds of a larger space.
+        fit_maxiter: L-BFGS-B iterations of the first (cold) fit.
+        warm_maxiter: L-BFGS-B iterations of each later, warm-started fit.
+        device: ``auto`` (a GPU when present), ``cpu`` or ``cuda``.
+        chunk_size: candidates per chunk of the posterior and screening (bounds memory).
+    """
+
+    name: ClassVar[str] = "mobo"
+    acquisition: ClassVar[str] = "qnehvi"
+
+    def __init__(
+        self,
+        problem: Problem,
+        *,
+        budget: int,
+        seed: int,
+        batch_size: int = 1,
+        n_init: int = 10,
+        init: str = "random",
+        log: bool = True,
+        kernel: str = "onehot",
+        known_objectives: Sequence[str] = (),
+        known_constraints: Sequence[str] = (),
+        mc_samples: int = 32,
+        n_screen: int | None = 64,
+        max_baseline: int | None = 32,
+        max_exact: int = 50_000,
+        pool_size: int = 5_000,
+        local_search_steps: int = 3,
+        fit_maxiter: int = 200,
+        warm_maxiter: int = 20,
+        device: str = "auto",
+        chunk_size: int = 4096,
+    ) -> None:
+        super().__init__(
+            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
+        )
+        if self.acquisition not in ACQUISITIONS:
+            raise ConfigError(f"{type(self).__name__}: unknown acquisition {self.acquisition!r}")
+        if kernel not in KERNELS:
+            raise ConfigError(f"{self.name}: kernel {kernel!r} is not one of {list(KERNELS)}")
+        for field, value in (
+            ("mc_samples", mc_samples),
+            ("max_exact", max_exact),
+            ("pool_size", pool_size),
+            ("fit_maxiter", fit_maxiter),
+            ("warm_maxiter", warm_maxiter),
+            ("chunk_size", chunk_size),
+        ):
+            if int(value) < 1:
+                raise ConfigError(f"{self.name}: {field} must be >= 1, got {value}")
+        if n_screen is not None and int(n_screen) < 1:
+            raise ConfigError(f"{self.name}: n_screen must be >= 1 or None, got {n_screen}")
+        if int(local_search_steps) < 0:
+            raise ConfigError(f"{self.name}: local_search_steps must be >= 0")
+        self.log = bool(log)
+        self.kernel = kernel
+        self.known_objectives = tuple(known_objectives)
+        self.known_constraints = tuple(known_constraints)
+        self.mc_samples = int(mc_samples)
+        self.n_screen = None if n_screen is None else int(n_screen)
+        if max_baseline is not None and int(max_baseline) < 1:
+            raise ConfigError(f"{self.name}: max_baseline must be >= 1 or None")
+        self.max_baseline = None if max_baseline is None else int(max_baseline)
+        self.max_exact = int(max_exact)
+        self.pool_size = int(pool_size)
+        self.local_search_steps = int(local_search_steps)
+        self.fit_maxiter = int(fit_maxiter)
+        self.warm_maxiter = int(warm_maxiter)
+        self.device_name = device
+        self.chunk_size = int(chunk_size)
+        self.device = resolve_device(device)
+        self.adapter = BoTorchAdapter(
+            problem,
+            known_objectives=self.known_objectives,
+            known_constraints=self.known_constraints,
+            device=self.device,
+        )
+        self._allowed = self.adapter.known_feasible(np.arange(problem.n_architectures))
+        self._state: dict[str, Tensor] | None = None
+        #: Wall seconds of the last iteration's stages (fit, posterior, screen, acquisition).
+        self.timings: dict[str, float] = {}
+        #: The last iteration's fitted model.
+        self.model: GenomeGP | None = None
+        #: The last pick's scored candidates (``rows``) and BoTorch acquisition values.
+        self.last_scores: tuple[np.ndarray, np.ndarray] | None = None
+
+    def hyperparameters(self) -> dict[str, Any]:
+        return {
+            "acquisition": self.acquisition,
+            "log": self.log,
+            "kernel": self.kernel,
+            "known_objectives": list(self.known_objectives),
+            "known_constraints": list(self.known_constraints),
+            "mc_samples": self.mc_samples,
+            "n_screen": self.n_screen,
+            "max_baseline": self.max_baseline,
+            "max_exact": self.max_exact,
+            "pool_size": self.pool_size,
+            "local_search_steps": self.local_search_steps,
+            "fit_maxiter": self.fit_maxiter,
+            "warm_maxiter": self.warm_maxiter,
+            "device": str(self.device),
+        }
+
+    # ------------------------------------------------------------------------------ ask/tell
+    def _tell(self, genomes: np.ndarray, evaluation: Evaluation, *, initial: bool) -> None:
+        """Nothing to absorb: each iteration refits on the full history."""
+
+    def _ask(self, n: int) -> np.ndarray:
+        seed = int(self.rng.integers(2**31 - 1))
+        # Scipy's L-BFGS-B calls BLAS on vectors of a few dozen entries, where threads only
+        # cost; torch's own thread setting is left as the user chose it.
+        with threadpool_limits(limits=1, user_api="blas"), seeded_torch(seed, self.device):
+            rows = self._propose(n, seed)
+        return self.problem.genomes_all[rows]
+
+    # ------------------------------------------------------------------------------- stages
+    def _propose(self, n: int, seed: int) -> np.ndarray:
+        """Rows of ``n`` new architectures (one iteration; see the module docstring)."""
+        t0 = time.perf_counter()
+        model = self._fit()
+        t1 = time.perf_counter()
+        hist_rows = self.history.rows
+        feasible_rows = hist_rows[self.history.feasible]
+        front_rows = feasible_rows[nondominated_mask(self.problem.F_all[feasible_rows])]
+        allowed = self._allowed & ~self._evaluated
+        if not allowed.any():
+            raise RuntimeError(
+                f"{self.name}: no unevaluated architecture satisfies the known constraints"
+            )
+        cand = candidate_rows(
+            self.problem,
+            allowed,
+            max_exact=self.max_exact,
+            pool_size=self.pool_size,
+            front_rows=front_rows,
+            rng=self.rng,
+        )
+        marg = self._marginals(model, cand)
+        t2 = time.perf_counter()
+        base_rows = hist_rows[self.adapter.known_feasible(hist_rows)]
+        if len(base_rows) == 0:  # no evaluation meets the known constraints yet
+            base_rows = hist_rows
+        ctx = AcquisitionContext(
+            model=model,
+            adapter=self.adapter,
+            X_baseline=genome_tensor(self.problem.genomes_all[base_rows], self.device),
+            front=self.adapter.objectives_max(front_rows),
+            mc_samples=self.mc_samples,
+            seed=seed,
+            max_baseline=self.max_baseline,
+        )
+        picked: list[int] = []
+        acqf: AcquisitionFunction | None = None
+        screen_s = acq_s = 0.0
+        for i in range(n):
+            s0 = time.perf_counter()
+            weights = None
+            if self.acquisition == "qparego":  # fresh weights for every point of a batch
+                weights = chebyshev_weights(self.problem.n_obj, seed + i, device=self.device)
+            top = self._screen(ctx, marg, cand, allowed, picked, weights)
+            s1 = time.perf_counter()
+            X_pending = (
+                genome_tensor(self.problem.genomes_all[picked], self.device) if picked else None
+            )
+            if acqf is None or weights is not None:
+                acqf = build_acquisition(
+                    self.acquisition, ctx, log=self.log, X_pending=X_pending, weights=weights
+                )
+            else:
+                acqf.set_X_pending(X_pending)
+            values = evaluate_acquisition(
+                acqf, genome_tensor(self.problem.genomes_all[top], self.device)
+            )
+            # Ties go to the better-screened candidate (``top`` is in screening order).
+            picked.append(int(top[int(torch.argmax(values))]))
+            self.last_scores = (top, values.cpu().numpy())
+            screen_s += s1 - s0
+            acq_s += time.perf_counter() - s1
+        self.timings = {
+            "fit_s": t1 - t0,
+            "posterior_s": t2 - t1,
+            "screen_s": screen_s,
+            "acquisition_s": acq_s,
+            "n_candidates": float(len(cand)),
+        }
+        return np.asarray(picked, dtype=np.int64)
+
+    def _screen(
+        self,
+        ctx: AcquisitionContext,
+        marg: _Marginals,
+        cand: np.ndarray,
+        allowed: np.ndarray,
+        picked: list[int],
+        weights: Tensor | None,
+    ) -> np.ndarray:
+        """The candidates the BoTorch acquisition will score: all of them, or the
+        ``n_screen`` best by the screening value (after a local search in a large space),
+        best first."""
+        score_fn = self._screen_fn(ctx, marg, cand, picked, weights)
+        keep = np.isin(cand, picked, invert=True)
+        rows, scores = cand[keep], score_fn(cand[keep])
+        if self.problem.n_architectures > self.max_exact and self.local_search_steps > 0:
+            free = allowed.copy()
+            free[picked] = False
+            rows, scores = local_search(
+                self.problem,
+                rows,
+                scores,
+                free,
+                score_fn,
+                steps=self.local_search_steps,
+                width=max(1, min(32, self.n_screen or 32)),
+            )
+        order = np.argsort(-scores, kind="stable")
+        return rows[order if self.n_screen is None else order[: self.n_screen]]
+
+    def _fit(self) -> GenomeGP:
+        rows = self.history.rows
+        X = genome_tensor(self.problem.genomes_all[rows], self.device)
+        Y = self.adapter.train_targets(rows)
+        model = GenomeGP(X, Y, cardinalities=self.problem.cardinalities, kernel=self.kernel)
+        maxiter = self.fit_maxiter if self._state is None else self.warm_maxiter
+        try:
+            model.fit(maxiter=maxiter, state=self._state)
+        except ModelFittingError as err:
+            warnings.warn(
+                f"{self.name}: GP fit failed ({err}); keeping the previous hyperparameters",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            if self._state is not None:
+                model.load_state_dict(self._state, strict=False)
+            model.eval()
+        self._state = model.hyperparameter_state()
+        self.model = model
+        return model
+
+    def _marginals(self, model: GenomeGP, rows: np.ndarray) -> _Marginals:
+        a = self.adapter
+        X = genome_tensor(self.problem.genomes_all[rows], self.device)
+        mean, var = model.marginals(X, chunk_size=self.chunk_size)
+        std = var.sqrt()
+        n_mod = len(a.modeled_obj)
+        known = a.known_objectives_max_rows(rows)
+        obj_mean = a.merge(mean[:, :n_mod], known)
+        obj_std = a.merge(std[:, :n_mod], torch.zeros_like(known))
+        return _Marginals(obj_mean, obj_std, mean[:, n_mod:], std[:, n_mod:])
+
+    def _screen_fn(
+        self,
+        ctx: AcquisitionContext,
+        marg: _Marginals,
+        cand: np.ndarray,
+        picked: list[int],
+        weights: Tensor | None,
+    ) -> Callable[[np.ndarray], np.ndarray]:
+        """Screening function: rows -> cheap acquisition values, for this iteration's
+        candidates (``marg``) and any other row (local search). Points already picked for the
+        batch count as observed at their posterior means."""
+        model, front = ctx.model, ctx.front
+
+        def lookup(rows: np.ndarray) -> _Marginals:
+            # ``cand`` is sorted; rows outside it (local search) get their marginals computed.
+            pos = np.minimum(np.searchsorted(cand, rows), len(cand) - 1)
+            hit = cand[pos] == rows
+            if hit.all():
+                return marg.take(pos)
+            parts = []
+            if hit.any():
+                parts.append(marg.take(pos[hit]))
+            parts.append(self._marginals(model, rows[~hit]))
+            out = _Marginals.cat(parts)
+            order = np.concatenate([np.flatnonzero(hit), np.flatnonzero(~hit)])
+            return out.take(np.argsort(order))
+
+        pending = lookup(np.asarray(picked, dtype=np.int64)) if picked else None
+        ref = self.adapter.ref_point()
+        if self.acquisition in ("qehvi", "qnehvi"):
+            believed = front if pending is None else torch.cat([front, pending.obj_mean])
+            lower, upper = hypercells(believed, ref)
+
+            def score(rows: np.ndarray) -> np.ndarray:
+                mg = lookup(rows)
+                ehvi = expected_hvi(
+                    mg.obj_mean, mg.obj_std, lower, upper, chunk_size=self.chunk_size
+                )
+                return (ehvi * feasibility_probability(mg.con_mean, mg.con_std)).cpu().numpy()
+
+            return score
+
+        if weights is None:
+            raise ValueError("qparego screening needs scalarization weights")
+        with torch.no_grad():
+            base_mean = model.posterior(ctx.X_baseline).mean
+            Y_base = self.adapter.objective()(base_mean, X=ctx.X_baseline)
+        scal = get_chebyshev_scalarization(weights=weights, Y=Y_base)
+        observed = self.adapter.objectives_max(self.history.rows[self.history.feasible])
+        best_values = [scal(observed)] if len(observed) else []
+        if pending is not None:
+            best_values.append(scal(pending.obj_mean))
+        best = float(torch.cat(best_values).max()) if best_values else float("-inf")
+        gen = torch.Generator(device="cpu").manual_seed(ctx.seed + len(picked))
+        base = torch.randn(_SCREEN_SAMPLES, self.problem.n_obj, generator=gen, dtype=DTYPE).to(
+            self.device
+        )
+
+        def score_parego(rows: np.ndarray) -> np.ndarray:
+            mg = lookup(rows)
+            feasible = feasibility_probability(mg.con_mean, mg.con_std)
+            if not np.isfinite(best):  # nothing feasible yet: find feasibility first
+                return feasible.cpu().numpy()
+            ei = expected_scalarized_improvement(
+                mg.obj_mean, mg.obj_std, base, scal, best, chunk_size=self.chunk_size
+            )
+            return (ei * feasible).cpu().numpy()
+
+        return score_parego

@@ -1,0 +1,14 @@
+"""qEHVI: expected hypervolume improvement over the observed front (log variant by default)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from lab.algorithms.mobo.bayesopt import BayesianOptimization
+
+
+class QEHVI(BayesianOptimization):
+    """Multi-objective BO with BoTorch's ``qehvi``; see :class:`BayesianOptimization`."""
+
+    name: ClassVar[str] = "qehvi"
+    acquisition: ClassVar[str] = "qehvi"

@@ -1,0 +1,15 @@
+"""qParEGO: noisy expected improvement of a random augmented Chebyshev scalarization,
+fresh weights for every proposed point (log variant by default)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from lab.algorithms.mobo.bayesopt import BayesianOptimization
+
+
+class QParEGO(BayesianOptimization):
+    """Multi-objective BO with BoTorch's ``qparego``; see :class:`BayesianOptimization`."""
+
+    name: ClassVar[str] = "qparego"
+    acquisition: ClassVar[str] = "qparego"

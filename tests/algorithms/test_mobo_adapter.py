@@ -20,6 +20,7 @@ from lab.algorithms.mobo.gp import GenomeGP, genome_tensor
 from lab.algorithms.mobo.screening import expected_hvi, hypercells
 from lab.errors import ConfigError
 from lab.problems import get_problem
+from tests.algorithms.conformance import CONSTRAINED_PROBLEM, load_problem_or_skip
 from tests.algorithms.test_mobo_algorithm import single_torch_thread  # noqa: F401 - fixture
 
 CPU = torch.device("cpu")
@@ -120,3 +121,22 @@ def test_acquisitions_are_seeded_and_finite(problem) -> None:
         torch.testing.assert_close(values[0], values[1], rtol=0, atol=0)
     acqf = build_acquisition("qnehvi", ctx)
     assert isinstance(acqf, qLogNoisyExpectedHypervolumeImprovement)
+
+
+def test_constraints_keep_their_sign_and_select_their_output() -> None:
+    constrained = load_problem_or_skip(CONSTRAINED_PROBLEM)
+    adapter = BoTorchAdapter(constrained, device=CPU)
+    assert adapter.n_outputs == constrained.n_obj + constrained.n_constr
+    rows = np.array([0, 10, 200])
+    targets = adapter.train_targets(rows).numpy()
+    np.testing.assert_array_equal(targets[:, : constrained.n_obj], -constrained.F_all[rows])
+    np.testing.assert_array_equal(targets[:, constrained.n_obj :], constrained.G_all[rows])
+    samples = torch.randn(4, 2, adapter.n_outputs, dtype=torch.float64)
+    (constraint,) = adapter.constraints()
+    torch.testing.assert_close(constraint(samples), samples[..., constrained.n_obj])
+    metric = constrained.spec.constraints[0].metric
+    known = BoTorchAdapter(constrained, known_constraints=(metric,), device=CPU)
+    assert known.n_outputs == constrained.n_obj and known.constraints() == []
+    np.testing.assert_array_equal(
+        known.known_feasible(np.arange(constrained.n_architectures)), constrained.feasible_all
+    )

@@ -19,6 +19,10 @@ class UnsafePickleError(BenchmarkFileError):
     """A pickle asked for a global outside the allow-list (e.g. a code-execution payload)."""
 
 
+class RawFilesMissingError(BenchmarkFileError):
+    """The raw files a benchmark is built from are not present on this machine."""
+
+
 class ChecksumMismatchError(BenchmarkFileError):
     """A known raw input's sha256 differs from the one its recipe expects."""
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from lab.benchmarks.checksums import verify_sha256
 from lab.benchmarks.locations import raw_data_dirs
 from lab.benchmarks.table import BenchmarkTable
-from lab.errors import BenchmarkFileError
+from lab.errors import BenchmarkFileError, RawFilesMissingError
 
 
 class Recipe(ABC):
@@ -61,7 +61,7 @@ class Recipe(ABC):
         checksums: dict[str, str] = {}
         if self.raw_subdir is not None:
             if folder is None:
-                raise BenchmarkFileError(
+                raise RawFilesMissingError(
                     f"benchmark {self.name!r}: raw files not found; pass --from PATH to a folder "
                     f"holding {sorted(self.raw_files)} or set LAB_RAW_DATA_DIR to a folder with "
                     f"a {self.raw_subdir}/ subfolder"

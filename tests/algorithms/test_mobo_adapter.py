@@ -105,8 +105,8 @@ def test_known_objective_acquisition_matches_closed_form_ehvi(problem) -> None:
 
 def test_acquisitions_are_seeded_and_finite(problem) -> None:
     adapter = BoTorchAdapter(problem, device=CPU)
-    ctx = _context(problem, adapter, mc=16)
-    Xc = genome_tensor(problem.genomes_all[:50], CPU)
+    ctx = _context(problem, adapter, n=25, mc=8)
+    Xc = genome_tensor(problem.genomes_all[:20], CPU)
     for kind in ("qehvi", "qnehvi", "qparego"):
         w = chebyshev_weights(3, 11, device=CPU)
         assert w.shape == (3,) and float(w.sum()) == pytest.approx(1.0) and (w >= 0).all()

@@ -33,7 +33,11 @@ SAFE = {c.upper() for c in (*OKABE_ITO.values(), *TOL_MUTED.values())} | {
 
 
 def test_every_registered_algorithm_has_a_fixed_distinct_style():
-    assert set(algorithm_names()) <= set(ALGORITHM_STYLES)
+    from lab.algorithms.registry import algorithm_target
+
+    # Test plugins register throwaway algorithms in the same process; only the lab's count.
+    shipped = {n for n in algorithm_names() if algorithm_target(n).startswith("lab.")}
+    assert shipped <= set(ALGORITHM_STYLES)
     assert set(ALGORITHM_STYLES) == set(ALGORITHM_NAMES)
     pairs = list(ALGORITHM_STYLES.values())
     assert len(set(pairs)) == len(pairs)

@@ -37,7 +37,6 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -49,6 +48,7 @@ from pydantic import (
 )
 
 from lab.errors import ConfigError, LabError
+from lab.yaml_io import read_yaml
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -327,14 +327,7 @@ def parse_config(
 def load_config(path: Path | str) -> SweepConfig:
     """Read and validate a sweep config file; the experiment name defaults to its stem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the sweep config ({exc.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
+    text, raw = read_yaml(path, what="sweep config")
     config = parse_config(raw, source=str(path), default_name=path.stem)
     return config.model_copy(
         update={

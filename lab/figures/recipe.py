@@ -32,11 +32,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 
 from lab.errors import ConfigError
+from lab.yaml_io import read_yaml
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -401,14 +401,7 @@ def parse_recipe(raw: Any, *, source: str = "<recipe>", default_name: str | None
 def load_recipe(path: Path | str) -> Recipe:
     """Read and validate a recipe file; its name defaults to the file's stem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the figure recipe ({exc.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
+    text, raw = read_yaml(path, what="figure recipe")
     recipe = parse_recipe(raw, source=str(path), default_name=path.stem)
     return recipe.model_copy(
         update={

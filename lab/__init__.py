@@ -4,4 +4,6 @@ Tabular benchmarks and learned surrogates replace training so that multi-objecti
 optimization and evolutionary algorithms can be compared head-to-head over many seeds.
 """
 
-__version__ = "0.1.0"
+from lab.version import __version__
+
+__all__ = ["__version__"]

@@ -1,13 +1,8 @@
-"""Sweeps: configs, their expansion into runs, executors and the resumable runner.
-
-The runner is imported on first use (``lab.experiments.run_sweep``), because the results store
-it writes into depends on this package's run ids.
-"""
-
-from typing import Any
+"""Sweeps: configs, their expansion into runs, executors and the resumable runner."""
 
 from lab.experiments.config import AlgorithmEntry, SweepConfig, load_config, parse_config
 from lab.experiments.expansion import RunSpec, derive_run_seed, expand, run_id_of
+from lab.experiments.runner import run_sweep
 
 __all__ = [
     "AlgorithmEntry",
@@ -20,11 +15,3 @@ __all__ = [
     "run_id_of",
     "run_sweep",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "run_sweep":
-        from lab.experiments.runner import run_sweep
-
-        return run_sweep
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

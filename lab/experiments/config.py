@@ -32,6 +32,7 @@ import fnmatch
 import hashlib
 import importlib
 import inspect
+import itertools
 import json
 import re
 from pathlib import Path
@@ -48,6 +49,7 @@ from pydantic import (
 )
 
 from lab.errors import ConfigError, LabError
+from lab.run_ids import canonical_json
 from lab.yaml_io import read_yaml
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -255,8 +257,6 @@ class SweepConfig(BaseModel):
                 raise ValueError(
                     f"budget ({self.budget}) exceeds the {rows} architectures of problem {name!r}"
                 )
-        from lab.experiments.expansion import algorithm_variants
-
         seen: dict[str, int] = {}
         for i, entry in enumerate(self.algorithms):
             for label, _ in algorithm_variants(entry):
@@ -267,6 +267,28 @@ class SweepConfig(BaseModel):
                     )
                 seen[label] = i
         return self
+
+
+def _format_value(value: Any) -> str:
+    return value if isinstance(value, str) else canonical_json(value)
+
+
+def algorithm_variants(entry: AlgorithmEntry) -> list[tuple[str, dict[str, Any]]]:
+    """``(label, params)`` of every grid combination of one algorithm entry, in grid order
+    (the last grid key varies fastest). Without a grid: one variant, labelled by name."""
+    keys = list(entry.grid)
+    out = []
+    for values in itertools.product(*(entry.grid[k] for k in keys)):
+        point = dict(zip(keys, values, strict=True))
+        params = {**entry.params, **point}
+        if entry.label is not None:
+            label = entry.label
+        else:
+            label = entry.name
+        if point:
+            label += "(" + ",".join(f"{k}={_format_value(v)}" for k, v in point.items()) + ")"
+        out.append((label, params))
+    return out
 
 
 def _format_location(loc: tuple[Any, ...], raw: Any) -> str:

@@ -13,28 +13,16 @@ the existing runs unchanged, so a grown sweep resumes instead of starting over.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from lab.experiments.config import AlgorithmEntry, SweepConfig
+from lab.experiments.config import SweepConfig, algorithm_variants
+from lab.run_ids import canonical_json, run_id_of
 
 #: Version of the resolved-run layout; part of every run id.
 RUN_SCHEMA = 1
-
-
-def canonical_json(value: Any) -> str:
-    """The one JSON text of ``value``: sorted keys, no whitespace, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-
-def run_id_of(resolved: dict[str, Any]) -> str:
-    """Stable id of a resolved run config (16 hex digits of its canonical JSON's sha256)."""
-    return hashlib.sha256(canonical_json(resolved).encode("utf-8")).hexdigest()[:16]
 
 
 def derive_run_seed(master_seed: int, problem: str, seed_index: int) -> int:
@@ -43,28 +31,6 @@ def derive_run_seed(master_seed: int, problem: str, seed_index: int) -> int:
     problem_key = int.from_bytes(hashlib.sha256(problem.encode("utf-8")).digest()[:8], "little")
     ss = np.random.SeedSequence(entropy=int(master_seed), spawn_key=(problem_key, int(seed_index)))
     return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-
-
-def _format_value(value: Any) -> str:
-    return value if isinstance(value, str) else canonical_json(value)
-
-
-def algorithm_variants(entry: AlgorithmEntry) -> list[tuple[str, dict[str, Any]]]:
-    """``(label, params)`` of every grid combination of one algorithm entry, in grid order
-    (the last grid key varies fastest). Without a grid: one variant, labelled by name."""
-    keys = list(entry.grid)
-    out = []
-    for values in itertools.product(*(entry.grid[k] for k in keys)):
-        point = dict(zip(keys, values, strict=True))
-        params = {**entry.params, **point}
-        if entry.label is not None:
-            label = entry.label
-        else:
-            label = entry.name
-        if point:
-            label += "(" + ",".join(f"{k}={_format_value(v)}" for k, v in point.items()) + ")"
-        out.append((label, params))
-    return out
 
 
 @dataclass(frozen=True)
@@ -122,6 +88,17 @@ class RunSpec:
 
     def with_id(self) -> RunSpec:
         return RunSpec(**{**self.__dict__, "run_id": run_id_of(self.resolved())})
+
+
+__all__ = [
+    "RUN_SCHEMA",
+    "RunSpec",
+    "algorithm_variants",
+    "canonical_json",
+    "derive_run_seed",
+    "expand",
+    "run_id_of",
+]
 
 
 def expand(config: SweepConfig) -> list[RunSpec]:

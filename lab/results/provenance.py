@@ -27,9 +27,9 @@ def library_versions() -> dict[str, str | None]:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             out[dist] = None
-    import lab
+    from lab.version import __version__
 
-    out["lab"] = lab.__version__
+    out["lab"] = __version__
     return out
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lab.experiments.expansion import canonical_json
 from lab.results.store import ResultsStore
+from lab.run_ids import canonical_json
 
 #: Run-metadata columns that lead every tidy table, in order.
 RUN_COLUMNS = (

@@ -30,8 +30,8 @@ import pandas as pd
 
 from lab.atomic_io import atomic_write
 from lab.errors import LabError, unknown_name
-from lab.experiments.expansion import run_id_of
 from lab.results.lock import RunLock
+from lab.run_ids import run_id_of
 
 RESULTS_DIR_ENV = "LAB_RESULTS_DIR"
 #: Permissions of run files: readable by every user of a shared store (temporary files are

@@ -27,7 +27,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from lab.surrogates.errors import SurrogateError
-from lab.surrogates.safe_io import read_json, write_json
+from lab.surrogates.safe_io import write_json
 
 PREDICTOR_FILE = "predictor.json"
 
@@ -111,21 +111,6 @@ class Predictor(RegressorMixin, BaseEstimator, ABC):
     @abstractmethod
     def _load_state(self, directory: Path) -> None:
         """Restore the learned state written by :meth:`_save_state`."""
-
-
-def load_predictor(directory: Path) -> Predictor:
-    """Rebuild a predictor saved by :meth:`Predictor.save` (no pickle involved)."""
-    from lab.surrogates.predictors.registry import predictor_class
-
-    directory = Path(directory)
-    info = read_json(directory / PREDICTOR_FILE)
-    cls = predictor_class(info["predictor"])
-    predictor = cls(**info["params"])
-    predictor.n_features_in_ = int(info["n_features_in"])
-    predictor.n_outputs_ = int(info["n_outputs"])
-    predictor.single_output_ = bool(info["single_output"])
-    predictor._load_state(directory)
-    return predictor
 
 
 def torch_seeded(seed: int, *, threads: int = 1):

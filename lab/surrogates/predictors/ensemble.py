@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from lab.surrogates.errors import SurrogateError
-from lab.surrogates.predictors.base import Predictor, load_predictor
+from lab.surrogates.predictors.base import Predictor
+from lab.surrogates.predictors.registry import load_predictor, make_predictor, predictor_class
 from lab.surrogates.safe_io import read_json, write_json
 
 NOISE_FILE = "noise.json"
@@ -57,8 +58,6 @@ class EnsemblePredictor(Predictor):
         return [int(c.generate_state(1)[0]) for c in children]
 
     def _fit(self, X: np.ndarray, Y: np.ndarray) -> None:
-        from lab.surrogates.predictors.registry import make_predictor, predictor_class
-
         if self.n_members < 2:
             raise SurrogateError(f"ensemble: n_members must be >= 2, got {self.n_members}")
         params = dict(self.params or {})

@@ -1,20 +1,18 @@
-"""Predictors by name."""
+"""Predictors by name, and the loader that rebuilds a saved predictor through its name.
+
+The built-in predictors register themselves in :mod:`lab.surrogates.predictors` (the package),
+so this module depends on the base class only and a predictor made of other predictors (the
+ensemble) can look its members up here without an import cycle.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lab.errors import DuplicateNameError, unknown_name
-from lab.surrogates.predictors.base import Predictor
-from lab.surrogates.predictors.boosting import XGBoostPredictor
-from lab.surrogates.predictors.ensemble import EnsemblePredictor
-from lab.surrogates.predictors.gp import GPPredictor
-from lab.surrogates.predictors.mlp import MLPPredictor
-from lab.surrogates.predictors.sklearn_models import (
-    KNNPredictor,
-    LinearPredictor,
-    RandomForestPredictor,
-)
+from lab.surrogates.predictors.base import PREDICTOR_FILE, Predictor
+from lab.surrogates.safe_io import read_json
 
 _PREDICTORS: dict[str, type[Predictor]] = {}
 
@@ -24,18 +22,6 @@ def register_predictor(cls: type[Predictor]) -> None:
     if cls.name in _PREDICTORS:
         raise DuplicateNameError(f"predictor {cls.name!r} is already registered")
     _PREDICTORS[cls.name] = cls
-
-
-for _cls in (
-    XGBoostPredictor,
-    RandomForestPredictor,
-    GPPredictor,
-    MLPPredictor,
-    KNNPredictor,
-    LinearPredictor,
-    EnsemblePredictor,
-):
-    register_predictor(_cls)
 
 
 def predictor_names() -> list[str]:
@@ -63,3 +49,16 @@ def make_predictor(name: str, **params: Any) -> Predictor:
             + ", ".join(f"{k}={v!r}" for k, v in valid.items())
         )
     return cls(**params)
+
+
+def load_predictor(directory: Path) -> Predictor:
+    """Rebuild a predictor saved by :meth:`Predictor.save` (no pickle involved)."""
+    directory = Path(directory)
+    info = read_json(directory / PREDICTOR_FILE)
+    cls = predictor_class(info["predictor"])
+    predictor = cls(**info["params"])
+    predictor.n_features_in_ = int(info["n_features_in"])
+    predictor.n_outputs_ = int(info["n_outputs"])
+    predictor.single_output_ = bool(info["single_output"])
+    predictor._load_state(directory)
+    return predictor

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from lab.benchmarks.locations import data_dir
@@ -16,11 +15,12 @@ from lab.benchmarks.store import (
     load_table,
     recipes,
 )
+from lab.cli.console import make_console
 
 bench_app = typer.Typer(
     help="Benchmark tables and the problems defined over them.", no_args_is_help=True
 )
-console = Console()
+console = make_console()
 
 
 @bench_app.command("list")

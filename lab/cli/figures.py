@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
 
-console = Console()
+console = make_console()
 
 #: Where ``--all`` looks for recipes by default.
 RECIPE_DIR = Path("paper_figures")

@@ -12,6 +12,7 @@ from lab.benchmarks.locations import DATA_DIR_ENV
 from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
 from lab.cli.figures import figures_command
+from lab.cli.help_text import tidy_help
 from lab.cli.results import results_app
 from lab.cli.run import run_command
 from lab.cli.surrogate import surrogate_app
@@ -35,12 +36,18 @@ app.command("figures")(figures_command)
 @app.callback()
 def main(
     data_dir: Path | None = typer.Option(
-        None, "--data-dir", help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache)."
+        None,
+        "--data-dir",
+        help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache).",
     ),
 ) -> None:
     """Global options."""
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(data_dir)
+
+
+# Last, once every command is registered: help paragraphs without the source's line breaks.
+tidy_help(app)
 
 
 def run() -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from lab.cli.console import make_console
 from lab.errors import ConfigError
 from lab.results.store import RESULTS_DIR_ENV
 
 results_app = typer.Typer(
     help="Query the results store (one folder per experiment).", no_args_is_help=True
 )
-console = Console()
+console = make_console()
 
 _ROOT_HELP = f"Results store root (default: ${RESULTS_DIR_ENV} or ./results)."
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
+from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
 
-console = Console()
+console = make_console()
 
 
 def run_command(

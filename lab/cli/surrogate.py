@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from lab.cli.console import make_console
 
 surrogate_app = typer.Typer(
     help="Surrogate models of benchmark tables: fit, evaluate, study, benchmark, explain.",
     no_args_is_help=True,
 )
-console = Console()
+console = make_console()
 
 
 def _parse_params(items: list[str] | None) -> dict[str, Any]:

@@ -344,7 +344,9 @@ def test_wrong_structure_errors_name_file_and_field(tmp_path) -> None:
     trial = tensor_acc["arch2infos"][7]["full"]["all_results"]["cifar100", 888]
     trial["eval_acc1es"][f"x-test@{EPOCHS - 1}"] = torch.tensor(50.0)
     torch.save(tensor_acc, path)
-    with pytest.raises(BenchmarkFileError, match=r"architecture 7.*x-test: expected a number"):
+    with pytest.raises(
+        BenchmarkFileError, match=r"'arch2infos'\[7\].*'x-test@199'\]: expected a number"
+    ):
         import_table(NAME, path, directory=tmp_path)
     (tmp_path / "empty").mkdir()
     with pytest.raises(BenchmarkFileError, match="no official benchmark file"):

@@ -40,6 +40,7 @@ come from ``cifar10``.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import hashlib
 import io
 import os
@@ -57,6 +58,11 @@ from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.locations import raw_data_dirs
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.recipe import Recipe
+from lab.benchmarks.recipes.nasbench201_schema import (
+    check_arch_entry,
+    check_meta_archs,
+    check_official_dict,
+)
 from lab.benchmarks.safe_pickle import DEFAULT_ALLOWED, RestrictedUnpickler
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.errors import BenchmarkFileError, UnsafePickleError
@@ -292,23 +298,6 @@ class _SharedDict(dict):
         return self
 
 
-def _check_top_level(data: Any, source: Path) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise BenchmarkFileError(
-            f"{source}: expected the benchmark dict, got {type(data).__name__}; expected "
-            f"{_expected_layouts()}"
-        )
-    missing = [k for k in ("meta_archs", "arch2infos", "evaluated_indexes") if k not in data]
-    if missing:
-        raise BenchmarkFileError(
-            f"{source}: missing keys {missing} of the official benchmark dict; found "
-            f"{sorted(map(str, data))[:10]}"
-        )
-    if not isinstance(data["arch2infos"], dict):
-        raise BenchmarkFileError(f"{source}: field 'arch2infos' must be a dict of architectures")
-    return data
-
-
 def _nats_archive_files(folder: Path, n_archs: int) -> dict[int, Path]:
     """Per-architecture files of a NATS archive folder, by official index."""
     files: dict[int, Path] = {}
@@ -336,25 +325,24 @@ def _nats_archive_files(folder: Path, n_archs: int) -> dict[int, Path]:
 def load_official(source: OfficialSource) -> OfficialData:
     """Read an official benchmark safely into the dict its official API takes."""
     if source.kind == "nas-bench-201":
-        data = _check_top_level(read_torch_file(source.path), source.path)
+        data = check_official_dict(read_torch_file(source.path), source.path, "nas-bench-201")
         return OfficialData(
             source.kind, source.path, data, {source.path.name: sha256_file(source.path)}
         )
     if source.kind == "nats-file":
         obj, digest = read_bz2_pickle(source.path)
-        data = _check_top_level(obj, source.path)
+        data = check_official_dict(obj, source.path, "nats")
         return OfficialData(source.kind, source.path, data, {source.path.name: digest})
     folder = source.path
     meta, meta_digest = read_bz2_pickle(folder / NATS_META)
-    if not isinstance(meta, dict) or not isinstance(meta.get("meta_archs"), list | tuple):
+    if not isinstance(meta, dict) or "meta_archs" not in meta:
         raise BenchmarkFileError(f"{folder / NATS_META}: expected a dict with a 'meta_archs' list")
-    meta_archs = list(meta["meta_archs"])
+    meta_archs = check_meta_archs(meta["meta_archs"], folder / NATS_META)
     arch2infos: dict[int, Any] = {}
     digests = []
     for index, path in _nats_archive_files(folder, len(meta_archs)).items():
         arch2infos[index], digest = read_bz2_pickle(path)
-        if not isinstance(arch2infos[index], dict):
-            raise BenchmarkFileError(f"{path}: expected a dict of hyper-parameter -> results")
+        check_arch_entry(arch2infos[index], path, "results", "nats")
         digests.append(f"{path.name} {digest}\n")
     combined = hashlib.sha256("".join(digests).encode()).hexdigest()
     data = {
@@ -371,21 +359,76 @@ def load_official(source: OfficialSource) -> OfficialData:
     return OfficialData(source.kind, folder, data, checksums)
 
 
+class _RefusedLoader:
+    """Stands in for the official APIs' own file loaders while an API object is built."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, *args: Any, **_kwargs: Any) -> Any:
+        raise UnsafePickleError(
+            f"refused: the official API tried to {self.what} {args[0] if args else ''!s:.200}; "
+            "the lab reads every benchmark file itself and never lets a third-party loader open "
+            "a file"
+        )
+
+
+@contextlib.contextmanager
+def _disarmed_official_loaders():
+    """Replace the loaders the official APIs call on a path (``torch.load`` in nas_201_api,
+    ``pickle_load`` in nats_bench) by :class:`_RefusedLoader` for the duration of the block.
+
+    The schema check already keeps every path out of the dict; this is the second lock, so that
+    a gap in a schema cannot turn into code execution.
+    """
+    import types
+
+    patches: list[tuple[Any, str, Any]] = []
+    try:
+        import nas_201_api.api_201 as nb_api
+        import nas_201_api.api_utils as nb_utils
+
+        fake_torch = types.SimpleNamespace(load=_RefusedLoader("torch.load"))
+        patches += [(nb_utils, "torch", fake_torch), (nb_api, "torch", fake_torch)]
+    except ImportError:
+        pass
+    try:
+        import nats_bench.api_size as nats_size
+        import nats_bench.api_topology as nats_topology
+        import nats_bench.api_utils as nats_utils
+
+        refused = _RefusedLoader("unpickle")
+        patches += [(m, "pickle_load", refused) for m in (nats_utils, nats_topology, nats_size)]
+    except ImportError:
+        pass
+    saved = [(module, name, getattr(module, name)) for module, name, _ in patches]
+    try:
+        for module, name, value in patches:
+            setattr(module, name, value)
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+
+
 def official_api(data: OfficialData) -> Any:
     """The official API object (``NASBench201API`` or ``NATStopology``) over the loaded dict.
 
-    Only a dict is passed, never a path: given a path, the APIs would ``torch.load`` or
-    ``pickle.load`` the file themselves.
+    Only a dict that passed the format's schema is passed, never a path, and the APIs' own file
+    loaders are disarmed while the object is built (:func:`_disarmed_official_loaders`).
     """
     shared = _SharedDict(data.data)
     try:
-        if data.kind == "nas-bench-201":
-            from nas_201_api import NASBench201API
+        with _disarmed_official_loaders():
+            if data.kind == "nas-bench-201":
+                from nas_201_api import NASBench201API
 
-            return NASBench201API(shared, verbose=False)
-        import nats_bench
+                return NASBench201API(shared, verbose=False)
+            import nats_bench
 
-        return nats_bench.create(shared, "tss", fast_mode=False, verbose=False)
+            return nats_bench.create(shared, "tss", fast_mode=False, verbose=False)
+    except UnsafePickleError as exc:
+        raise UnsafePickleError(f"{data.source}: {exc}") from None
     except (AssertionError, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise BenchmarkFileError(
             f"{data.source}: the official API rejects the file's content ({type(exc).__name__}: "

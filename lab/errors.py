@@ -27,6 +27,10 @@ class ChecksumMismatchError(BenchmarkFileError):
     """A known raw input's sha256 differs from the one its recipe expects."""
 
 
+class ResourceBoundError(BenchmarkFileError):
+    """Reading a file would exceed a bound (decompressed size, container length, nesting)."""
+
+
 class ConfigError(LabError):
     """A YAML spec or configuration is invalid."""
 

@@ -57,15 +57,16 @@ import pandas as pd
 from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.locations import raw_data_dirs
 from lab.benchmarks.metric import MetricInfo
+from lab.benchmarks.read_bounds import bounded_stream, decompressed_limit
 from lab.benchmarks.recipe import Recipe
 from lab.benchmarks.recipes.nasbench201_schema import (
     check_arch_entry,
     check_meta_archs,
     check_official_dict,
 )
-from lab.benchmarks.safe_pickle import DEFAULT_ALLOWED, RestrictedUnpickler
+from lab.benchmarks.safe_pickle import DEFAULT_ALLOWED, RestrictedUnpickler, read_zip_member
 from lab.benchmarks.table import BenchmarkTable, genome_columns
-from lab.errors import BenchmarkFileError, UnsafePickleError
+from lab.errors import BenchmarkFileError, ResourceBoundError, UnsafePickleError
 from lab.spaces.nasbench201 import NasBench201Space, genome_to_string, string_to_genome
 
 NB201_FILES: tuple[str, ...] = ("NAS-Bench-201-v1_1-096897.pth", "NAS-Bench-201-v1_0-e61699.pth")
@@ -159,8 +160,13 @@ def _unpickle(stream: IO[bytes], source: str) -> Any:
     """One pickle from ``stream`` through :class:`_BenchmarkUnpickler`; errors name ``source``."""
     try:
         return _BenchmarkUnpickler(stream, allowed=DEFAULT_ALLOWED, source=source).load()
-    except UnsafePickleError:
+    except BenchmarkFileError:
         raise
+    except MemoryError:
+        raise ResourceBoundError(
+            f"{source}: reading the pickle ran out of memory; the file is larger than this "
+            "machine can hold, or crafted to be"
+        ) from None
     except Exception as exc:  # truncated, corrupted or not a pickle at all
         raise BenchmarkFileError(
             f"{source}: not a readable benchmark pickle ({type(exc).__name__}: {exc}); the file "
@@ -183,9 +189,9 @@ def read_torch_file(path: Path) -> Any:
                     raise BenchmarkFileError(
                         f"{path}: expected one data.pkl inside the PyTorch archive, found {members}"
                     )
-                with archive.open(members[0]) as member:
+                with read_zip_member(archive, members[0], source=str(path)) as member:
                     return _unpickle(member, str(path))
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
             raise BenchmarkFileError(
                 f"{path}: unreadable PyTorch zip archive ({exc}); the file may be truncated or "
                 "corrupted: download or copy it again."
@@ -214,14 +220,17 @@ def read_bz2_pickle(path: Path) -> tuple[Any, str]:
         raise BenchmarkFileError(f"{path}: file not found")
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
+    limit = decompressed_limit(len(data))
     try:
-        raw = bz2.decompress(data)
-    except (OSError, EOFError, ValueError) as exc:
+        with bounded_stream(
+            bz2.BZ2File(io.BytesIO(data)), limit=limit, source=str(path), what="bz2 stream"
+        ) as stream:
+            return _unpickle(stream, str(path)), digest
+    except (OSError, EOFError) as exc:
         raise BenchmarkFileError(
             f"{path}: not a readable bz2 file ({type(exc).__name__}: {exc}); the file may be "
             "truncated or corrupted: download or copy it again."
         ) from exc
-    return _unpickle(io.BytesIO(raw), str(path)), digest
 
 
 # ------------------------------------------------------------------------------ locating files

@@ -3,20 +3,21 @@
 A recipe (``paper_figures/<name>.yaml``, :mod:`lab.figures.recipe`) names an experiment and the
 figures to draw; :func:`render_recipe` draws them from the saved analysis and the stored runs
 (never rerunning a search) into ``paper_figures/<name>/`` as PDF and PNG, with the analysis'
-LaTeX tables beside them. Each figure kind is one module with a plotting function that takes
-tidy tables and returns a :class:`matplotlib.figure.Figure`; :mod:`lab.figures.style` gives every
-algorithm one colour and marker in all of them.
+LaTeX tables beside them. Each figure kind is one module of :mod:`lab.figures.kinds` (its recipe
+options and how it draws), calling a plotting function that takes tidy tables and returns a
+:class:`matplotlib.figure.Figure`; :mod:`lab.figures.style` gives every algorithm one colour and
+marker in all of them.
 """
 
 from lab.figures.errors import FigureError
-from lab.figures.recipe import FIGURE_KINDS, Recipe, load_recipe, parse_recipe
+from lab.figures.recipe import FIGURE_KINDS, FigureRecipe, load_recipe, parse_recipe
 from lab.figures.render import RenderedFigure, RenderReport, default_output_dir, render_recipe
 from lab.figures.style import StyleMap, paper_style
 
 __all__ = [
     "FIGURE_KINDS",
     "FigureError",
-    "Recipe",
+    "FigureRecipe",
     "RenderReport",
     "RenderedFigure",
     "StyleMap",

@@ -14,11 +14,12 @@ from lab.figures.layout import (
     legend_row,
     legend_rows,
     panel_grid,
+    panel_title,
     plain_log_ticks,
     series_handles,
 )
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
-from lab.figures.units import metric_label
+from lab.figures.units import metric_label, problem_title
 
 #: Metrics of the analysis' traces table that can be drawn.
 TRACE_METRICS: tuple[str, ...] = ("hv_normalized", "igd_plus", "hv_search_normalized")
@@ -72,6 +73,7 @@ def anytime_figure(
     logy: bool = False,
     band: bool = True,
     n_init: Mapping[str, int] | None = None,
+    from_initial_design: bool = False,
     width: float = SINGLE_COLUMN_IN,
     columns: int | None = None,
     panel_height: float | None = None,
@@ -90,29 +92,41 @@ def anytime_figure(
         n_init: problem -> size of the initial design every variant shares (a dotted line
             marks its end; before it all variants evaluate the same architectures, so their
             common IQR is one grey band).
+        from_initial_design: start the x axis at the end of the initial design (of the
+            problems in ``n_init``): the evaluations before it are the same for every variant,
+            and on a log axis they take up half the width.
         width: figure width (inches).
         columns: panels per row.
         panel_height: inches per panel row.
     """
     bands = anytime_bands(traces[traces["label"].isin(labels)], metric)
     handles = series_handles(labels, styles)
-    if n_init:
+    if n_init and not from_initial_design:
         handles.append(
             Line2D([], [], color=REFERENCE_GREY, linestyle=":", lw=0.9, label="Initial design")
         )
     fig, axes = panel_grid(
         len(problems),
+        titles=[problem_title(p) for p in problems],
         width=width,
         columns=columns,
         panel_height=panel_height,
-        legend_rows=legend_rows(len(handles), width),
+        legend_rows=legend_rows(handles, width),
     )
     for ax, problem in zip(axes, problems, strict=True):
         part = bands[bands["problem"] == problem]
         start = (n_init or {}).get(problem)
         shared_band = False
+        cut = None
+        if from_initial_design and start is not None:
+            # The last grid point within the initial design: the lines start where it ends.
+            grid = part["evaluations"].to_numpy(dtype=float)
+            cut = grid[grid <= start].max() if (grid <= start).any() else None
+            shared_band = True  # no shared band: its region is not shown
         for label in labels:
             b = part[part["label"] == label]
+            if cut is not None:
+                b = b[b["evaluations"] >= cut]
             if b.empty:
                 continue
             s = styles[label]
@@ -136,9 +150,11 @@ def anytime_figure(
                 # Colours start at the last shared grid point, so the bands join up.
                 ok &= x >= (x[x <= start].max() if (x <= start).any() else start)
             ax.fill_between(x[ok], lo[ok], hi[ok], color=s.color, alpha=0.18, lw=0)
-        if n_init and problem in n_init:
+        if cut is not None:
+            ax.set_xlim(left=cut)
+        elif n_init and problem in n_init:
             ax.axvline(n_init[problem], color=REFERENCE_GREY, linestyle=":", lw=0.9, zorder=1)
-        ax.set_title(problem)
+        panel_title(ax, problem_title(problem))
         ax.set_xlabel("Evaluations")
         if logx:
             ax.set_xscale("log")

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from lab.figures.layout import panel_grid
+from lab.figures.layout import panel_grid, panel_title
 from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
-from lab.figures.units import metric_label
+from lab.figures.units import metric_label, problem_title
 
 
 def point_offsets(n: int, half_width: float = 0.18) -> np.ndarray:
@@ -48,7 +48,13 @@ def final_distribution_figure(
     """
     if kind not in ("box", "violin"):
         raise ValueError(f"kind must be 'box' or 'violin', got {kind!r}")
-    fig, axes = panel_grid(len(problems), width=width, columns=columns, panel_height=panel_height)
+    fig, axes = panel_grid(
+        len(problems),
+        titles=[problem_title(p) for p in problems],
+        width=width,
+        columns=columns,
+        panel_height=panel_height,
+    )
     for ax, problem in zip(axes, problems, strict=True):
         part = final[final["problem"] == problem]
         shown = [lab for lab in labels if (part["label"] == lab).any()]
@@ -105,7 +111,7 @@ def final_distribution_figure(
         ax.set_xticks(pos, [styles.display(lab) for lab in shown], rotation=35, ha="right")
         ax.set_xlim(-0.6, len(shown) - 0.4)
         ax.grid(axis="x", visible=False)
-        ax.set_title(problem)
+        panel_title(ax, problem_title(problem))
     for ax in axes:
         if ax.get_subplotspec().is_first_col():
             ax.set_ylabel(metric_label(metric))

@@ -89,7 +89,7 @@ def eaf_difference_figure(
         columns=2,
         panel_height=panel_height or 1.9,
         sharey=True,
-        legend_rows=legend_rows(len(handles), width) + (1 if title else 0),
+        legend_rows=legend_rows(handles, width) + (1 if title else 0),
     )
     norm = Normalize(vmin=0.0, vmax=1.0)
     corners = _rectangles(rects, names, upper) if len(rects) else np.empty((0, 4, 2))

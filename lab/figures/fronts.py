@@ -105,7 +105,7 @@ def fronts_figure(
         width=width,
         columns=columns or (1 if m == 2 else 2),
         panel_height=panel_height or (2.1 if m == 2 else 1.6),
-        legend_rows=legend_rows(len(handles), width) + (1 if title else 0),
+        legend_rows=legend_rows(handles, width) + (1 if title else 0),
     )
     for ax, (i, j) in zip(axes, pairs, strict=True):
         sx, sy = scales[i], scales[j]

@@ -12,8 +12,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
+from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title, series_handles
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
+from lab.figures.units import problem_title
 
 SEARCH_COL = "hv_search_normalized"
 REPORT_COL = "hv_normalized"
@@ -48,10 +49,11 @@ def generalization_figure(
     )
     fig, axes = panel_grid(
         len(problems),
+        titles=[problem_title(p) for p in problems],
         width=width,
         columns=columns,
         panel_height=panel_height or (2.3 if len(problems) == 1 else 1.7),
-        legend_rows=legend_rows(len(handles), width),
+        legend_rows=legend_rows(handles, width),
     )
     for ax, problem in zip(axes, problems, strict=True):
         part = final[(final["problem"] == problem) & final["label"].isin(labels)]
@@ -83,7 +85,7 @@ def generalization_figure(
             ax.set_xlim(lo, hi)
             ax.set_ylim(lo, hi)
         ax.set_aspect("equal", adjustable="box")
-        ax.set_title(problem)
+        panel_title(ax, problem_title(problem))
     xlabel, ylabel = "Normalized HV, search metrics", "Normalized HV, report metrics"
     if len(axes) == 1:
         axes[0].set_xlabel(xlabel)

@@ -9,12 +9,16 @@ panels, never over data.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 
 from lab.atomic_io import atomic_write
@@ -24,6 +28,80 @@ from lab.figures.style import PANEL_HEIGHT_IN, StyleMap
 PANEL_ATTR = "_lab_panel"
 #: Extra height (inches) of the legend row per line of entries.
 LEGEND_ROW_IN = 0.22
+#: Narrowest panel (inches) a grid makes when it chooses its columns: room for tick labels,
+#: an axis title and a few words of panel title at 8 pt.
+MIN_PANEL_IN = 1.5
+#: Inches a panel loses to its y tick labels and axis title (for wrapping its title).
+PANEL_MARGIN_IN = 0.45
+#: Extra height (inches) per additional line of a wrapped panel title.
+TITLE_LINE_IN = 0.14
+
+_TEXT_TO_PATH = TextToPath()
+
+
+def text_width_in(text: str, size_pt: float | None = None) -> float:
+    """Width in inches of ``text`` set in the figures' font at ``size_pt`` (default: the legend
+    size in force)."""
+    size = size_pt if size_pt is not None else _font_size("legend.fontsize")
+    prop = FontProperties(family=mpl.rcParams["font.family"], size=size)
+    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath="$" in text)
+    return width / 72.0
+
+
+def _font_size(key: str) -> float:
+    value = mpl.rcParams[key]
+    if isinstance(value, str):  # relative sizes ("small") resolve against font.size
+        return FontProperties(size=value).get_size_in_points()
+    return float(value)
+
+
+def grid_shape(n_panels: int, width: float, columns: int | None = None) -> tuple[int, int]:
+    """``(rows, columns)`` of a grid of ``n_panels`` at ``width`` inches: ``columns`` if given,
+    else as many as keep every panel at least :data:`MIN_PANEL_IN` wide, then balanced so the
+    last row is as full as possible (5 panels in 4 columns become 3 + 2)."""
+    if columns is not None:
+        cols = min(columns, n_panels)
+        return math.ceil(n_panels / cols), cols
+    widest = max(1, int(width // MIN_PANEL_IN))
+    rows = math.ceil(n_panels / min(widest, n_panels))
+    cols = math.ceil(n_panels / rows)
+    return rows, cols
+
+
+def wrap_label(text: str, width_in: float, size_pt: float | None = None) -> str:
+    """``text`` broken into lines no wider than ``width_in`` inches where possible, at spaces
+    and after ``-``, ``_``, ``/`` and ``,`` (problem names are long hyphenated words); a piece
+    longer than the width stays whole on its own line."""
+    size = size_pt if size_pt is not None else _font_size("axes.titlesize")
+    pieces = [p for p in re.split(r"(?<=[-_/, ])", text) if p]
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        trial = current + piece
+        if current and text_width_in(trial.rstrip(), size) > width_in:
+            lines.append(current.rstrip())
+            current = piece.lstrip()
+        else:
+            current = trial
+    if current.strip():
+        lines.append(current.rstrip())
+    return "\n".join(lines)
+
+
+def panel_title(ax: Axes, text: str) -> None:
+    """Set ``ax``'s title, wrapped to the panel's width (:func:`wrap_label`)."""
+    fig = ax.get_figure()
+    spec = ax.get_subplotspec()
+    cols = spec.get_gridspec().ncols if spec is not None else 1
+    span = (spec.colspan.stop - spec.colspan.start) if spec is not None else 1
+    width = fig.get_figwidth() * span / cols - PANEL_MARGIN_IN
+    ax.set_title(wrap_label(text, max(width, 0.5)))
+
+
+def title_lines(texts: Sequence[str], width: float, cols: int) -> int:
+    """The most lines any of ``texts`` takes as a panel title in a grid ``cols`` wide."""
+    per_panel = max(width / cols - PANEL_MARGIN_IN, 0.5)
+    return max((wrap_label(t, per_panel).count("\n") + 1 for t in texts), default=1)
 
 
 def panel_grid(
@@ -33,10 +111,11 @@ def panel_grid(
     columns: int | None = None,
     panel_height: float | None = None,
     legend_rows: int = 0,
+    titles: Sequence[str] = (),
     sharex: bool = False,
     sharey: bool = False,
 ) -> tuple[Figure, list[Axes]]:
-    """A figure of ``n_panels`` panels in a grid ``columns`` wide (default: up to 2).
+    """A figure of ``n_panels`` panels in a grid ``columns`` wide (default: :func:`grid_shape`).
 
     Args:
         n_panels: panels that will show data (>= 1).
@@ -44,6 +123,8 @@ def panel_grid(
         columns: panels per row.
         panel_height: height of a panel row in inches.
         legend_rows: lines of legend entries to leave room for above the panels.
+        titles: the panel titles to come (each row gets taller by the extra lines the longest
+            takes once wrapped to the panel width).
         sharex, sharey: share the axes' limits.
 
     Returns:
@@ -52,9 +133,9 @@ def panel_grid(
     """
     if n_panels < 1:
         raise ValueError(f"a figure needs at least one panel, got {n_panels}")
-    cols = min(columns or 2, n_panels)
-    rows = math.ceil(n_panels / cols)
-    height = rows * (panel_height or PANEL_HEIGHT_IN) + legend_rows * LEGEND_ROW_IN
+    rows, cols = grid_shape(n_panels, width, columns)
+    extra_title = (title_lines(titles, width, cols) - 1) * TITLE_LINE_IN if titles else 0.0
+    height = rows * ((panel_height or PANEL_HEIGHT_IN) + extra_title) + legend_rows * LEGEND_ROW_IN
     fig = Figure(figsize=(width, height), layout="constrained")
     fig.get_layout_engine().set(w_pad=0.02, h_pad=0.02, wspace=0.04, hspace=0.04)
     grid = fig.subplots(rows, cols, squeeze=False, sharex=sharex, sharey=sharey)
@@ -62,6 +143,11 @@ def panel_grid(
     for ax in axes[n_panels:]:
         fig.delaxes(ax)
     panels = axes[:n_panels]
+    if sharex and rows > 1:
+        # Above an empty slot of a ragged last row, a panel shows its own x tick labels.
+        for k, ax in enumerate(panels):
+            if k + cols >= n_panels:
+                ax.xaxis.set_tick_params(labelbottom=True)
     for ax in panels:
         setattr(ax, PANEL_ATTR, True)
     return fig, panels
@@ -72,13 +158,33 @@ def data_axes(fig: Figure) -> list[Axes]:
     return [ax for ax in fig.axes if getattr(ax, PANEL_ATTR, False)]
 
 
-def legend_columns(n_entries: int, width: float) -> int:
-    """Entries per legend line that fit ``width`` inches (about 0.8 in per entry)."""
-    return max(1, min(n_entries, int(width / 0.8)))
+def _entry_width_in(label: str) -> float:
+    """Inches one legend entry takes: handle, gap, text and the space to the next column."""
+    em = _font_size("legend.fontsize") / 72.0
+    handle = mpl.rcParams["legend.handlelength"] + 0.4 + mpl.rcParams["legend.columnspacing"]
+    return handle * em + text_width_in(label)
 
 
-def legend_rows(n_entries: int, width: float) -> int:
-    return math.ceil(n_entries / legend_columns(n_entries, width))
+def legend_columns(entries: int | Sequence, width: float) -> int:
+    """Entries per legend line that fit ``width`` inches: measured from the labels (strings or
+    legend handles) when given (the widest entry of each column counts), else about 0.8 in per
+    entry."""
+    if isinstance(entries, int):
+        return max(1, min(entries, int(width / 0.8)))
+    labels = [e if isinstance(e, str) else e.get_label() for e in entries]
+    widths = [_entry_width_in(label) for label in labels]
+    for ncols in range(len(labels), 0, -1):
+        # Read row by row (:func:`row_major`), column c holds entries c, c + ncols, ...
+        total = sum(max(widths[c::ncols]) for c in range(ncols))
+        if total <= width * 0.97:
+            return ncols
+    return 1
+
+
+def legend_rows(entries: int | Sequence, width: float) -> int:
+    """Lines of the legend row of ``entries`` at ``width`` inches."""
+    n = entries if isinstance(entries, int) else len(entries)
+    return math.ceil(n / legend_columns(entries, width)) if n else 0
 
 
 def row_major(items: list, ncols: int) -> list:
@@ -112,7 +218,7 @@ def legend_row(fig: Figure, handles: Sequence, *, width: float, where: str = "up
     panels, outside every axes."""
     if not handles:
         return
-    ncols = legend_columns(len(handles), width)
+    ncols = legend_columns(handles, width)
     fig.legend(
         handles=row_major(list(handles), ncols),
         loc=f"outside {where} center",

@@ -129,7 +129,7 @@ def learning_curve_figure(
         width=width,
         columns=columns,
         panel_height=panel_height,
-        legend_rows=legend_rows(len(handles), width),
+        legend_rows=legend_rows(handles, width),
     )
     for ax, panel in zip(axes, panels, strict=True):
         part = pts[pts["panel"] == panel]

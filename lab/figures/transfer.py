@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
+from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title, series_handles
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
+from lab.figures.units import problem_title
 
 
 def short_names(names: Sequence[str]) -> dict[str, str]:
@@ -56,10 +57,11 @@ def transfer_figure(
     handles = series_handles(labels, styles, line=False)
     fig, axes = panel_grid(
         len(problems),
+        titles=[problem_title(p) for p in problems],
         width=width,
         columns=columns or 1,
         panel_height=panel_height or 1.6,
-        legend_rows=legend_rows(len(handles), width),
+        legend_rows=legend_rows(handles, width),
     )
     n = max(len(labels), 1)
     offsets = (np.arange(n) - (n - 1) / 2) * min(0.7 / n, 0.14)
@@ -93,7 +95,7 @@ def transfer_figure(
         ax.set_xticks(range(len(cats)), ticks, rotation=30, ha="right")
         ax.grid(axis="x", visible=False)
         ax.set_xlim(-0.5, len(cats) - 0.5)
-        ax.set_title(f"Returned on {problem}, scored on")
+        panel_title(ax, f"Returned on {problem_title(problem)}, scored on")
         ax.set_ylabel("Normalized HV")
     legend_row(fig, handles, width=width)
     return fig

@@ -7,7 +7,11 @@ actually shown, so a tick value times nothing is what the axis says.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -30,6 +34,49 @@ METRIC_LABELS: dict[str, str] = {
 }
 
 
+#: Titles of the objectives the built-in problems use (the unit is appended from the problem).
+OBJECTIVE_TITLES: dict[str, str] = {
+    "error": "Error",
+    "latency": "Latency",
+    "params": "Params",
+    "flops": "FLOPs",
+    "energy": "Energy",
+    "memory": "Memory",
+}
+#: Units shown differently from how a benchmark stores them ("MFLOPs" of a FLOPs axis is "M").
+UNIT_SHOWN: dict[str, str] = {"MFLOPs": "M", "GFLOPs": "G"}
+
+#: Display names in force (see :func:`display_names`): problem -> title, metric -> axis title.
+_PROBLEM_NAMES: ContextVar[Mapping[str, str]] = ContextVar(
+    "problem_names", default=MappingProxyType({})
+)
+_METRIC_NAMES: ContextVar[Mapping[str, str]] = ContextVar(
+    "metric_names", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def display_names(
+    *, problems: Mapping[str, str] | None = None, metrics: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """Within the context, :func:`problem_title`, :func:`metric_label` and
+    :func:`objective_scale` use these names (a recipe's ``problem_names`` and ``metric_names``):
+    problem -> panel title; objective or analysis metric -> axis title (an objective's unit is
+    still appended)."""
+    p_token = _PROBLEM_NAMES.set(dict(problems or {}))
+    m_token = _METRIC_NAMES.set(dict(metrics or {}))
+    try:
+        yield
+    finally:
+        _PROBLEM_NAMES.reset(p_token)
+        _METRIC_NAMES.reset(m_token)
+
+
+def problem_title(problem: str) -> str:
+    """Panel title of ``problem``: its display name in force, else its name."""
+    return _PROBLEM_NAMES.get().get(problem, problem)
+
+
 @dataclass(frozen=True)
 class AxisScale:
     """How an objective's raw values are shown: ``shown = raw * factor``, labelled ``label``."""
@@ -42,8 +89,9 @@ class AxisScale:
 
 
 def metric_label(metric: str) -> str:
-    """Axis label of an analysis metric."""
-    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+    """Axis label of an analysis metric (the display name in force first)."""
+    named = _METRIC_NAMES.get().get(metric)
+    return named or METRIC_LABELS.get(metric, metric.replace("_", " "))
 
 
 def objective_scale(name: str, unit: str, values: np.ndarray | None = None) -> AxisScale:
@@ -54,7 +102,10 @@ def objective_scale(name: str, unit: str, values: np.ndarray | None = None) -> A
         unit: its raw unit from the problem (``fraction``, ``%``, ``s``, ``ms``, ``M``, ...).
         values: raw values to be shown (decides whether seconds become milliseconds).
     """
-    title = name[:1].upper() + name[1:].replace("_", " ")
+    title = _METRIC_NAMES.get().get(name) or OBJECTIVE_TITLES.get(
+        name, name[:1].upper() + name[1:].replace("_", " ")
+    )
+    unit = UNIT_SHOWN.get(unit, unit)
     top = float(np.nanmax(np.abs(values))) if values is not None and np.size(values) else None
     if unit == "fraction":
         return AxisScale(100.0, f"{title} (%)")

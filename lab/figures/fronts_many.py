@@ -1,0 +1,216 @@
+"""Fronts of 3 and more objectives, one small panel per algorithm variant, so that sets never
+overplot each other (8 variants in one scatter are an unreadable cloud):
+
+- :func:`per_algorithm_figure`: each variant's set over the exact front, projected on the first
+  two objectives, the third objective as colour (shared scale, one colour bar);
+- :func:`parallel_coordinates_figure`: each architecture of a variant's set as a line across
+  the objectives, normalized so that 0 is the ideal and 1 the reference point, over the exact
+  front's lines in grey (works for any number of objectives).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title
+from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
+from lab.figures.units import objective_scale
+
+#: Colour map of the third objective (perceptually uniform, colour-blind safe).
+DEPTH_CMAP = "viridis"
+
+
+def _true_front_handle(marker: bool) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        color=REFERENCE_GREY,
+        marker="o" if marker else None,
+        markersize=2.5,
+        linestyle="none" if marker else "-",
+        linewidth=0.8,
+        label="True front",
+    )
+
+
+def per_algorithm_figure(
+    *,
+    true_front: np.ndarray | None,
+    series: Mapping[str, np.ndarray],
+    labels: Sequence[str],
+    styles: StyleMap,
+    objective_names: Sequence[str],
+    objective_units: Sequence[str],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    title: str | None = None,
+    width: float = SINGLE_COLUMN_IN,
+    columns: int | None = None,
+    panel_height: float | None = None,
+) -> Figure:
+    """One panel per variant: its set (variant's marker, coloured by objective 3) over the
+    exact front projected on objectives 1 and 2 (grey), same axes in every panel.
+
+    Args:
+        true_front: ``k x m`` raw exact front, or ``None``.
+        series: label -> ``p x m`` raw points; labels missing here get no panel.
+        labels: variants, in panel order.
+        styles: the experiment's styles (markers; titles use the display names).
+        objective_names, objective_units: ``m >= 3`` names and raw units.
+        lower, upper: ``m`` raw limits (ideal and reference point); colours span objective 3's.
+        title: figure title.
+        width, columns, panel_height: layout (inches, panels per row, inches).
+    """
+    m = len(objective_names)
+    if m < 3:
+        raise ValueError(f"per-algorithm panels are for 3 or more objectives, got {m}")
+    shown = [lab for lab in labels if lab in series]
+    if not shown:
+        raise ValueError("no variant has a set to draw")
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    scales = [
+        objective_scale(objective_names[k], objective_units[k], np.r_[lower[k], upper[k]])
+        for k in range(m)
+    ]
+    sx, sy, sc = scales[0], scales[1], scales[2]
+    handles = [_true_front_handle(True)] if true_front is not None else []
+    fig, axes = panel_grid(
+        len(shown),
+        width=width,
+        columns=columns,
+        panel_height=panel_height or 1.45,
+        titles=[styles.display(lab) for lab in shown],
+        legend_rows=legend_rows(handles, width) + (1 if title else 0),
+        sharex=True,
+        sharey=True,
+    )
+    span = upper - lower
+    lim_lo = lower - 0.04 * span
+    vmin, vmax = float(sc(lower[2])), float(sc(upper[2]))
+    mappable = None
+    for ax, lab in zip(axes, shown, strict=True):
+        if true_front is not None and len(true_front):
+            tf = np.asarray(true_front, dtype=float)
+            ax.scatter(sx(tf[:, 0]), sy(tf[:, 1]), s=3, color=REFERENCE_GREY, lw=0, zorder=1)
+        pts = np.asarray(series[lab], dtype=float)
+        if len(pts):
+            order = np.argsort(-pts[:, 2])  # nearest (smallest third objective) on top
+            mappable = ax.scatter(
+                sx(pts[order, 0]),
+                sy(pts[order, 1]),
+                c=sc(pts[order, 2]),
+                cmap=DEPTH_CMAP,
+                vmin=vmin,
+                vmax=vmax,
+                s=14,
+                marker=styles[lab].marker,
+                edgecolors="black",
+                linewidths=0.3,
+                zorder=3,
+            )
+        ax.set_xlim(sx(lim_lo[0]), sx(upper[0]))
+        ax.set_ylim(sy(lim_lo[1]), sy(upper[1]))
+        panel_title(ax, styles.display(lab))
+        spec = ax.get_subplotspec()
+        if not _has_panel_below(axes, ax):
+            ax.set_xlabel(sx.label)
+        if spec.is_first_col():
+            ax.set_ylabel(sy.label)
+    if mappable is not None:
+        bar = fig.colorbar(mappable, ax=axes, location="right", shrink=0.9, aspect=30, pad=0.02)
+        bar.set_label(sc.label)
+    if title:
+        fig.suptitle(title)
+    legend_row(fig, handles, width=width, where="lower")
+    return fig
+
+
+def _has_panel_below(axes: Sequence, ax) -> bool:
+    """Whether a panel of ``axes`` sits in the row below ``ax`` in the same column (the last
+    row of a ragged grid has gaps: the panels above them show the x axis label)."""
+    spec = ax.get_subplotspec()
+    below = spec.rowspan.stop
+    return any(
+        other.get_subplotspec().rowspan.start == below
+        and other.get_subplotspec().colspan.start == spec.colspan.start
+        for other in axes
+    )
+
+
+def parallel_coordinates_figure(
+    *,
+    true_front: np.ndarray | None,
+    series: Mapping[str, np.ndarray],
+    labels: Sequence[str],
+    styles: StyleMap,
+    objective_names: Sequence[str],
+    objective_units: Sequence[str],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    title: str | None = None,
+    width: float = SINGLE_COLUMN_IN,
+    columns: int | None = None,
+    panel_height: float | None = None,
+) -> Figure:
+    """One panel per variant: each architecture of its set is a line through its objectives,
+    normalized to ``(f - lower) / (upper - lower)`` (0 = ideal, 1 = reference point); the exact
+    front's architectures are grey lines behind.
+
+    Arguments as :func:`per_algorithm_figure` (any ``m >= 2``).
+    """
+    m = len(objective_names)
+    shown = [lab for lab in labels if lab in series]
+    if not shown:
+        raise ValueError("no variant has a set to draw")
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    span = np.where(upper > lower, upper - lower, 1.0)
+    names = [
+        objective_scale(
+            objective_names[k], objective_units[k], np.r_[lower[k], upper[k]]
+        ).label.split(" (")[0]
+        for k in range(m)
+    ]
+    x = np.arange(m, dtype=float)
+    handles = [_true_front_handle(False)] if true_front is not None else []
+    fig, axes = panel_grid(
+        len(shown),
+        width=width,
+        columns=columns,
+        panel_height=panel_height or 1.45,
+        titles=[styles.display(lab) for lab in shown],
+        legend_rows=legend_rows(handles, width) + (1 if title else 0),
+        sharex=True,
+        sharey=True,
+    )
+    for ax, lab in zip(axes, shown, strict=True):
+        if true_front is not None and len(true_front):
+            tf = (np.asarray(true_front, dtype=float) - lower) / span
+            ax.plot(x, tf.T, color=REFERENCE_GREY, lw=0.4, alpha=0.5, zorder=1)
+        pts = (np.asarray(series[lab], dtype=float) - lower) / span
+        s = styles[lab]
+        if len(pts):
+            ax.plot(x, pts.T, color=s.color, lw=0.8, alpha=0.8, zorder=3)
+            ax.plot(
+                np.broadcast_to(x, pts.shape).T,
+                pts.T,
+                linestyle="none",
+                marker=s.marker,
+                markersize=2.5,
+                color=s.color,
+                zorder=4,
+            )
+        ax.set_xticks(x, names)
+        ax.set_xlim(-0.15, m - 0.85)
+        ax.set_ylim(-0.04, 1.04)
+        ax.grid(axis="y", visible=False)
+        panel_title(ax, styles.display(lab))
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel("Normalized\n(0 ideal, 1 ref.)")
+    if title:
+        fig.suptitle(title)
+    legend_row(fig, handles, width=width, where="lower")
+    return fig

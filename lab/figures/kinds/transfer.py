@@ -1,0 +1,46 @@
+"""``kind: transfer``: the returned sets scored on the table's other datasets or devices."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from lab.figures.entry import (
+    DrawContext,
+    Drawn,
+    ExperimentFigureEntry,
+    SkipFigure,
+    figure_kind,
+)
+from lab.figures.transfer import transfer_figure
+
+
+@figure_kind
+class TransferFigure(ExperimentFigureEntry):
+    """Normalized hypervolume of the returned sets on the other datasets/devices of the same
+    table, one panel per source problem that has transfer targets."""
+
+    kind: Literal["transfer"]
+
+    def default_stem(self) -> str:
+        return "transfer"
+
+    def draw(self, ctx: DrawContext) -> list[Drawn]:
+        a = ctx.exp.analysis
+        problems = ctx.problems(self)
+        ts = a.transfer_summary
+        with_targets = [p for p in problems if (ts["problem"] == p).any()] if len(ts) else []
+        if not with_targets:
+            raise SkipFigure(
+                f"no transfer target for {problems} (no other dataset or device over the same "
+                "table with the same objectives, or the analysis ran with --no-transfer)"
+            )
+        fig = transfer_figure(
+            ts,
+            a.summary,
+            problems=with_targets,
+            labels=ctx.labels(self),
+            styles=ctx.exp.styles,
+            **ctx.layout(self),
+        )
+        left = [p for p in problems if p not in with_targets]
+        return [Drawn(None, fig, f"no transfer target for {left}" if left else None)]

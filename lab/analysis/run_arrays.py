@@ -127,7 +127,7 @@ def problem_runs(df: pd.DataFrame, problem_name: str) -> ProblemRuns:
         problem=problem,
         runs=runs,
         offsets=offsets,
-        S=problem.normalize(F),
+        S=problem.normalize(F, "search"),
         R=problem.normalize(F_report),
         feasible=feasible,
         rows=rows,

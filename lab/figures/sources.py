@@ -181,7 +181,7 @@ class ExperimentSource:
         out: dict[str, list[RunSet]] = {}
         for (label, seed, run_id), run in part.groupby(["label", "seed", "run_id"], sort=True):
             run = run.sort_values("order", kind="stable")
-            S = prob.normalize(run[f_cols].to_numpy(dtype=float))
+            S = prob.normalize(run[f_cols].to_numpy(dtype=float), "search")
             idx = returned_set(S, run["feasible"].to_numpy(dtype=bool))
             points = run[r_cols].to_numpy(dtype=float)[idx]
             out.setdefault(str(label), []).append(RunSet(str(run_id), int(seed), points))

@@ -20,6 +20,8 @@ from lab.spaces.encoding import genome_codes
 
 #: Reference point in normalized objective space (ideal = 0, nadir = 1).
 NORMALIZED_REFERENCE = 1.1
+#: The two kinds of metrics: what a search sees, what it is judged on.
+KINDS: tuple[str, str] = ("search", "report")
 #: Spaces with at most this many genomes get a dense genome-code -> row look-up table.
 DENSE_LOOKUP_MAX = 5_000_000
 
@@ -113,7 +115,15 @@ class Problem:
         self._sorted_rows = order
         self._dense_rows: np.ndarray | None = None
         self._front_rows: dict[str, np.ndarray] = {}
-        self.ideal, self.nadir = self._bounds()
+        #: Degenerate architectures by the space's declared rule (kept, evaluable, flagged).
+        self.degenerate_all = np.asarray(space.degenerate_mask(self.genomes_all), dtype=bool)
+        #: Per objective, the worst value of interest (``inf`` where the spec declares none).
+        self.thresholds = np.array(
+            [np.inf if o.threshold is None else float(o.threshold) for o in spec.objectives]
+        )
+        self._bounds = {kind: self._front_bounds(kind) for kind in KINDS}
+        #: Report-metric normalization (the one every score is judged in).
+        self.ideal, self.nadir = self._bounds["report"]
         self.reference_point = self.ideal + NORMALIZED_REFERENCE * (self.nadir - self.ideal)
 
     # ------------------------------------------------------------------------------ dimensions
@@ -179,51 +189,97 @@ class Problem:
         return rng.choice(self.n_architectures, size=n, replace=replace)
 
     # --------------------------------------------------------------------------- normalization
-    def normalize(self, F: np.ndarray) -> np.ndarray:
-        """``n x m`` raw objectives -> normalized (frozen ideal -> 0, nadir -> 1)."""
-        return (np.asarray(F, dtype=np.float64) - self.ideal) / (self.nadir - self.ideal)
+    @staticmethod
+    def _check_kind(kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be 'search' or 'report', got {kind!r}")
+
+    def objectives_of(self, kind: str) -> np.ndarray:
+        """``N x m`` raw objectives of every row on the ``search`` or ``report`` metrics."""
+        self._check_kind(kind)
+        return self.F_all if kind == "search" else self.F_report_all
+
+    def bounds(self, kind: str = "report") -> tuple[np.ndarray, np.ndarray]:
+        """Frozen ``(ideal, nadir)`` (``m`` each, raw units) of the ``kind`` metrics."""
+        self._check_kind(kind)
+        return self._bounds[kind]
+
+    def normalize(self, F: np.ndarray, kind: str = "report") -> np.ndarray:
+        """``n x m`` raw objectives -> normalized (ideal -> 0, nadir -> 1 of the ``kind``
+        metrics' exact front; the reference point is 1.1 in every objective).
+
+        Search and report metrics are normalized by their own fronts, so that a constant offset
+        between them (validation errors above test errors) cancels: the search HV and the report
+        HV of a set are on one scale.
+        """
+        ideal, nadir = self.bounds(kind)
+        return (np.asarray(F, dtype=np.float64) - ideal) / (nadir - ideal)
+
+    def scored_mask(self, kind: str = "report") -> np.ndarray:
+        """Rows that may set the ``kind`` front and normalization (``N``): feasible, not
+        degenerate, and within the region of interest (every objective <= its threshold)."""
+        F = self.objectives_of(kind)
+        inside = np.all(F <= self.thresholds, axis=1)
+        return self.feasible_all & ~self.degenerate_all & inside
 
     def true_front_rows(self, kind: str = "report") -> np.ndarray:
-        """Rows of the exact Pareto front of the feasible table on ``search`` or ``report``
-        metrics, sorted by the first objective."""
-        if kind not in ("search", "report"):
-            raise ValueError(f"kind must be 'search' or 'report', got {kind!r}")
+        """Rows of the exact Pareto front on ``search`` or ``report`` metrics of the rows that
+        may set it (:meth:`scored_mask`), sorted by the objectives; every architecture of an
+        objective vector is listed (isomorphic cells share vectors)."""
+        self._check_kind(kind)
         if kind not in self._front_rows:
-            F = self.F_all if kind == "search" else self.F_report_all
-            feasible = np.flatnonzero(self.feasible_all)
-            rows = feasible[nondominated_mask(F[feasible])]
+            F = self.objectives_of(kind)
+            scored = np.flatnonzero(self.scored_mask(kind))
+            if len(scored) == 0:
+                raise ConfigError(
+                    f"problem {self.name!r}: no feasible, non-degenerate architecture lies in "
+                    f"the region of interest on the {kind} metrics (thresholds "
+                    f"{self.thresholds.tolist()}); loosen the objectives' thresholds"
+                )
+            rows = scored[nondominated_mask(F[scored])]
             self._front_rows[kind] = rows[np.lexsort(F[rows].T[::-1])]
         return self._front_rows[kind]
 
     def true_front(self, kind: str = "report") -> np.ndarray:
-        """``k x m`` raw objectives of the exact front."""
-        F = self.F_all if kind == "search" else self.F_report_all
-        return F[self.true_front_rows(kind)]
+        """``k x m`` raw objectives of the exact front: its *distinct* vectors, sorted
+        lexicographically. This is the reference set of IGD, IGD+ and GD: an objective vector
+        shared by several architectures counts once."""
+        F = self.objectives_of(kind)
+        return np.unique(F[self.true_front_rows(kind)], axis=0)
 
     def true_front_hv(self, kind: str = "report") -> float:
         """Hypervolume of the normalized exact front w.r.t. the normalized reference point."""
-        front = self.normalize(self.true_front(kind))
+        front = self.normalize(self.true_front(kind), kind)
         return float(moocore.hypervolume(front, ref=np.full(self.n_obj, NORMALIZED_REFERENCE)))
 
-    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        # Ideal and nadir of the union of both exact fronts: one normalization for search and
-        # report metrics, so their hypervolumes are comparable.
-        both = np.vstack([self.true_front("search"), self.true_front("report")])
-        ideal, nadir = both.min(axis=0), both.max(axis=0)
+    def _front_bounds(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        front = self.objectives_of(kind)[self.true_front_rows(kind)]
+        ideal, nadir = front.min(axis=0), front.max(axis=0)
         flat = nadir <= ideal
         nadir = np.where(flat, ideal + 1.0, nadir)  # a constant objective still normalizes
         return ideal, nadir
 
     def frozen(self) -> dict[str, object]:
-        """The values frozen in ``benchmarks/frozen.yaml`` for this problem."""
+        """The values frozen in ``benchmarks/frozen.yaml`` for this problem.
+
+        ``ideal`` / ``nadir`` / ``reference_point`` normalize the report metrics,
+        ``search_ideal`` / ``search_nadir`` the search metrics; ``*_front_size`` count distinct
+        objective vectors, ``*_front_architectures`` the architectures holding them.
+        """
+        search_ideal, search_nadir = self.bounds("search")
         return {
             "ideal": [float(x) for x in self.ideal],
             "nadir": [float(x) for x in self.nadir],
             "reference_point": [float(x) for x in self.reference_point],
-            "true_front_size": len(self.true_front_rows("report")),
+            "search_ideal": [float(x) for x in search_ideal],
+            "search_nadir": [float(x) for x in search_nadir],
+            "true_front_size": len(self.true_front("report")),
+            "true_front_architectures": len(self.true_front_rows("report")),
             "true_front_hv": round(self.true_front_hv("report"), 12),
-            "search_front_size": len(self.true_front_rows("search")),
+            "search_front_size": len(self.true_front("search")),
+            "search_front_architectures": len(self.true_front_rows("search")),
             "search_front_hv": round(self.true_front_hv("search"), 12),
+            "degenerate_rows": int(self.degenerate_all.sum()),
             "table_rows": int(self.n_architectures),
         }
 

@@ -8,13 +8,20 @@ A spec file names a benchmark table and a list of problems over it::
         for_each: {dataset: [cora, citeseer]}      # optional: one problem per value
         description: "GNN error vs latency on {dataset}"
         objectives:
-          - {name: error, search: "val_acc_{dataset}", report: "test_acc_{dataset}"}
+          - {name: error, search: "val_acc_{dataset}", report: "test_acc_{dataset}",
+             threshold: 0.5}                                     # optional, see below
           - {name: latency, search: "latency_{dataset}"}       # report defaults to search
         constraints:                                             # optional, raw metric units
           - {metric: "latency_{dataset}", le: 0.01}
 
 An objective whose metric is maximized is minimized as an error (``100 - x`` for ``%``,
 ``1 - x`` for fractions) or negated (other units).
+
+``threshold`` is the worst value of an objective that is still of interest, in the objective's
+minimized unit (an error rate for an accuracy). It declares the problem's *region of interest*:
+architectures worse than a threshold do not set the ideal / nadir point nor the reference fronts
+(they are still evaluated and scored), and it is the objective threshold a Bayesian search may
+take as its hypervolume reference point, as a user of Ax or BoTorch would declare it.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ class ObjectiveSpec(BaseModel):
     name: str
     search: str
     report: str | None = None
+    threshold: float | None = Field(default=None, allow_inf_nan=False)
 
     @property
     def report_metric(self) -> str:

@@ -22,6 +22,9 @@ class SearchSpace(ABC):
     name: str
     variable_names: tuple[str, ...]
     choices: tuple[tuple[str, ...], ...]
+    #: The space's declared rule for degenerate architectures (see :meth:`degenerate_mask`),
+    #: in words, for documentation and ``lab bench show``.
+    degenerate_rule: str = "none: no architecture of this space is degenerate by construction"
 
     @property
     def cardinalities(self) -> tuple[int, ...]:
@@ -61,6 +64,16 @@ class SearchSpace(ABC):
         if canon[0] < 0:
             raise ValueError(f"genome {list(genome)} denotes no valid architecture in {self.name}")
         return self._architecture_string(canon)
+
+    def degenerate_mask(self, genomes: np.ndarray) -> np.ndarray:
+        """Boolean mask (``n``): is each genome a degenerate architecture by the space's declared
+        rule (:attr:`degenerate_rule`)?
+
+        Degenerate architectures (e.g. a cell with no input -> output path through a parametric
+        operation) stay in tables and can be evaluated, but they do not set a problem's ideal or
+        nadir point nor its reference front. The base rule flags nothing.
+        """
+        return np.zeros(len(self.validate(genomes)), dtype=bool)
 
     def one_hot(self, genomes: np.ndarray) -> np.ndarray:
         """``n x sum(cardinalities)`` one-hot encoding."""

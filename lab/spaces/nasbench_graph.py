@@ -66,6 +66,12 @@ def _canonical_table(proteins: bool) -> tuple[np.ndarray, np.ndarray]:
 class NasBenchGraphSpace(SearchSpace):
     """NAS-Bench-Graph space (``proteins=True``: the proteins dataset's smaller op set)."""
 
+    degenerate_rule = (
+        "none applies: the benchmark leaves out all-skip networks, and every other network has a "
+        "GNN or fully connected layer (all parametric) on a path from input to output, since "
+        "every node feeds the output directly or through later nodes"
+    )
+
     def __init__(self, *, proteins: bool = False) -> None:
         self.proteins = proteins
         self.name = "nasbench-graph-proteins" if proteins else "nasbench-graph"

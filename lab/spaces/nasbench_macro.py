@@ -25,6 +25,10 @@ class NasBenchMacroSpace(SearchSpace):
     """The NAS-Bench-Macro space."""
 
     name = "nasbench-macro"
+    degenerate_rule = (
+        "none applies: every network keeps its stem convolution and its classifier on the only "
+        "input -> output path; identity layers only make it shallower"
+    )
     variable_names = tuple(f"layer_{i}" for i in range(8))
     choices = (BLOCKS,) * 8
 

@@ -31,9 +31,11 @@ def _returned(S: np.ndarray, feasible: np.ndarray) -> np.ndarray:
 
 
 def _normalized(problem, history: pd.DataFrame, prefix: str) -> np.ndarray:
+    """Search (``f``) columns by the search front's bounds, report (``r``) by the report's."""
     cols = [f"{prefix}{k}" for k in range(problem.n_obj)]
     F = history[cols].to_numpy(float)
-    return (F - problem.ideal) / (problem.nadir - problem.ideal)
+    ideal, nadir = problem.bounds("search" if prefix == "f" else "report")
+    return (F - ideal) / (nadir - ideal)
 
 
 def test_final_table_has_one_row_per_run(analysis: AnalysisResult) -> None:
@@ -54,7 +56,8 @@ def test_final_indicators_equal_moocore_on_the_returned_set(
         R = _normalized(problem, history, "r")
         ret = _returned(S, history["feasible"].to_numpy(bool))
         front = (problem.true_front("report") - problem.ideal) / (problem.nadir - problem.ideal)
-        sfront = (problem.true_front("search") - problem.ideal) / (problem.nadir - problem.ideal)
+        s_ideal, s_nadir = problem.bounds("search")
+        sfront = (problem.true_front("search") - s_ideal) / (s_nadir - s_ideal)
         hv = moocore.hypervolume(R[ret], ref=REF)
         hv_s = moocore.hypervolume(S[ret], ref=REF)
         assert row.n_returned == ret.size

@@ -32,7 +32,9 @@ def main() -> None:
                 load_table(name, directory=directory)
                 loads.append(time.perf_counter() - start)
             t_load = min(loads)
-            print(f"{name:26s} {len(table):7d} {t_build:9.3f} {t_load:8.3f} {t_build / t_load:6.0f}x")
+            print(
+                f"{name:26s} {len(table):7d} {t_build:9.3f} {t_load:8.3f} {t_build / t_load:6.0f}x"
+            )
 
 
 if __name__ == "__main__":

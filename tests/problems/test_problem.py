@@ -7,8 +7,10 @@ import pytest
 
 from lab.errors import ConfigError, UnknownNameError
 from lab.problems import get_problem, problem_names
+from lab.problems.pareto import nondominated_mask
+from lab.problems.problem import Problem
 from lab.problems.registry import check_frozen, frozen_values
-from tests.conftest import has_shared
+from tests.conftest import has_shared, needs_nb201
 
 
 def dominates(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -64,7 +66,11 @@ AVAILABLE = GRAPH_PROBLEMS + [
 def test_true_front_is_exact(name: str, kind: str) -> None:
     p = get_problem(name)
     F = p.F_all if kind == "search" else p.F_report_all
-    assert_exact_front(F, p.feasible_all, p.true_front_rows(kind))
+    assert_exact_front(F, p.scored_mask(kind), p.true_front_rows(kind))
+    # The reference set holds each objective vector once.
+    front = p.true_front(kind)
+    assert len(np.unique(front, axis=0)) == len(front)
+    assert {tuple(v) for v in F[p.true_front_rows(kind)]} == {tuple(v) for v in front}
 
 
 @pytest.mark.parametrize("name", AVAILABLE)
@@ -75,9 +81,12 @@ def test_frozen_values_match_and_normalization(name: str) -> None:
     np.testing.assert_allclose(p.normalize(p.ideal[None]), 0.0, atol=1e-12)
     np.testing.assert_allclose(p.normalize(p.nadir[None]), 1.0, atol=1e-12)
     np.testing.assert_allclose(p.normalize(p.reference_point[None]), 1.1, atol=1e-12)
-    front = p.normalize(p.true_front("report"))
-    assert front.min() >= -1e-12 and front.max() <= 1 + 1e-12
-    assert 0 < p.true_front_hv() <= 1.1**p.n_obj
+    for kind in ("search", "report"):
+        front = p.normalize(p.true_front(kind), kind)
+        assert front.min() >= -1e-12 and front.max() <= 1 + 1e-12
+        np.testing.assert_allclose(front.min(axis=0), 0.0, atol=1e-12)
+        np.testing.assert_allclose(front.max(axis=0), 1.0, atol=1e-12)
+        assert 0 < p.true_front_hv(kind) <= 1.1**p.n_obj
 
 
 def test_frozen_mismatch_is_refused() -> None:
@@ -126,3 +135,85 @@ def test_unknown_problem_lists_valid_names() -> None:
         get_problem("nope")
     assert "nbg-cora-err-lat" in problem_names(available_only=True)
     assert len([n for n in problem_names() if n.startswith("nbg-")]) == 18
+
+
+def _variant(name: str, **objective_updates: dict) -> Problem:
+    """``name`` rebuilt with some objectives' spec fields changed (e.g. a threshold)."""
+    base = get_problem(name)
+    objectives = tuple(
+        o.model_copy(update=objective_updates.get(o.name, {})) for o in base.spec.objectives
+    )
+    return Problem(base.spec.model_copy(update={"objectives": objectives}), base.table, base.space)
+
+
+def test_search_and_report_are_normalized_by_their_own_fronts() -> None:
+    p = get_problem("nbg-cora-err-lat")
+    for kind in ("search", "report"):
+        F = p.F_all if kind == "search" else p.F_report_all
+        front = F[p.true_front_rows(kind)]
+        ideal, nadir = p.bounds(kind)
+        np.testing.assert_allclose(ideal, front.min(axis=0))
+        np.testing.assert_allclose(nadir, front.max(axis=0))
+    # A constant offset between validation and test errors cancels in the normalized values.
+    shifted = _variant("nbg-cora-err-lat")
+    shifted.F_all = p.F_all + np.array([0.05, 0.0])
+    shifted._front_rows = {}
+    shifted._bounds = {k: shifted._front_bounds(k) for k in ("search", "report")}
+    np.testing.assert_allclose(
+        shifted.normalize(shifted.F_all, "search"), p.normalize(p.F_all, "search"), atol=1e-12
+    )
+    with pytest.raises(ValueError, match="kind"):
+        p.normalize(p.F_all[:2], "val")
+
+
+def test_threshold_bounds_the_region_of_interest() -> None:
+    p = get_problem("nbg-cora-err-lat")
+    limit = 0.30
+    q = _variant("nbg-cora-err-lat", error={"threshold": limit})
+    for kind in ("search", "report"):
+        F = q.objectives_of(kind)
+        inside = p.feasible_all & (F[:, 0] <= limit)
+        assert_exact_front(F, inside, q.true_front_rows(kind))
+        assert q.bounds(kind)[1][0] <= limit < p.bounds(kind)[1][0]
+    # The other objective has no threshold: every row may set it.
+    assert np.isinf(q.thresholds[1])
+    with pytest.raises(ConfigError, match="region of interest"):
+        _variant("nbg-cora-err-lat", error={"threshold": 0.0}).true_front_rows()
+
+
+@needs_nb201
+def test_degenerate_cells_do_not_set_the_normalization() -> None:
+    p = get_problem("nb201-cifar10-err-lat-pixel3")
+    assert p.degenerate_all.sum() == 1983
+    # Cut cells (constant output) are at chance accuracy and among the degenerate ones.
+    chance = np.isclose(p.F_report_all[:, 0], 90.0)
+    assert chance.sum() == 341 and p.degenerate_all[chance].all()
+    assert not p.degenerate_all[p.true_front_rows("report")].any()
+    # Without the rule a chance-level cell would be the nadir error (90 %).
+    everything = p.feasible_all
+    assert p.F_report_all[everything][nondominated_mask(p.F_report_all[everything])][
+        :, 0
+    ].max() == (pytest.approx(90.0))
+    assert p.nadir[0] < 25.0
+    frozen = frozen_values()["nb201-cifar10-err-lat-pixel3"]
+    assert frozen["degenerate_rows"] == 1983
+
+
+@needs_nb201
+def test_reference_front_counts_distinct_vectors() -> None:
+    p = get_problem("nb201-cifar10-err-params-flops")
+    rows = p.true_front_rows("report")
+    front = p.true_front("report")
+    assert len(rows) > len(front)  # isomorphic cells share vectors
+    assert frozen_values()[p.name]["true_front_size"] == len(front)
+    assert frozen_values()[p.name]["true_front_architectures"] == len(rows)
+
+
+def test_imagenet16_latency_problems_say_which_network_was_timed() -> None:
+    names = problem_names()
+    assert not [n for n in names if n.startswith("nb201-imagenet16-err-lat-")]
+    cifar_lat = [n for n in names if n.startswith("nb201-imagenet16-err-cifar10lat-")]
+    assert len(cifar_lat) == 6
+    from lab.problems.registry import problem_specs
+
+    assert "CIFAR-10 network" in problem_specs()[cifar_lat[0]].description

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lab.figures.errors import FigureError
 from lab.figures.style import figure_width
-
-if TYPE_CHECKING:
-    from lab.figures.recipe import FigureRecipe
-    from lab.figures.sources import ExperimentSource
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -131,13 +127,15 @@ class DrawContext:
     """What an entry draws with: the recipe (defaults, display names), the experiment (when the
     recipe has one), and how errors name the entry."""
 
-    recipe: FigureRecipe
-    source: ExperimentSource | None
+    # The recipe (a :class:`lab.figures.recipe.FigureRecipe`, which imports this module) and
+    # the :class:`lab.figures.sources.ExperimentSource`, typed loosely to keep imports acyclic.
+    recipe: Any
+    source: Any
     entry: str
     where: str
 
     @property
-    def exp(self) -> ExperimentSource:
+    def exp(self) -> Any:
         if self.source is None:  # the recipe validator requires an experiment; be explicit
             raise FigureError(f"{self.where}: {self.entry} needs 'experiment'")
         return self.source

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 #: Real benchmark files (not shipped with the project); tests that need them skip without.
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: ``$LAB_RAW_DATA_DIR`` points elsewhere (e.g. a checkout without ``../shared``).
+SHARED_DATA = Path(
+    os.environ.get("LAB_RAW_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 # Built tables go to a fresh folder per session unless the developer points at a cache.
 if not os.environ.get("LAB_DATA_DIR"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from lab.benchmarks.recipes.nasbench_graph import NasBenchGraphProteinsRecipe, N
 from lab.benchmarks.recipes.nasbench_macro import NasBenchMacroRecipe
 from lab.benchmarks.recipes.user_table import build_user_table
 from lab.benchmarks.table import BenchmarkTable
-from lab.errors import BenchmarkFileError, DuplicateNameError, unknown_name
+from lab.errors import BenchmarkFileError, ConfigError, DuplicateNameError, unknown_name
+from lab.spaces.base import SearchSpace
+from lab.spaces.registry import get_space, register_space_resolver
+from lab.spaces.tabular import TabularSpace
 
 _RECIPES: dict[str, Recipe] = {}
 #: ``recipe`` values of tables that are listed and loaded from the data directory although no
@@ -100,7 +104,10 @@ def build_table(
                 f"{directory / (name + '.json')}: {name!r} is a surrogate benchmark; rebuild it "
                 f"with `lab surrogate table {meta.get('surrogate', 'SURROGATE')} --as {name}`"
             )
-        table = build_user_table(Path(meta["spec_path"]))
+        raise BenchmarkFileError(
+            f"{directory / (name + '.json')}: {name!r} is a user table; rebuild it (and refreeze "
+            f"its problems) with `lab bench import {name} --from {meta.get('spec_path', 'SPEC')}`"
+        )
     else:
         raise unknown_name("benchmark", name, list(_RECIPES) + imported_names(directory))
     table.save(directory)
@@ -108,18 +115,34 @@ def build_table(
     return table
 
 
-def import_table(name: str, source: Path, *, directory: Path | None = None) -> BenchmarkTable:
+def import_table(
+    name: str,
+    source: Path,
+    *,
+    directory: Path | None = None,
+    prepare: Callable[[BenchmarkTable], None] | None = None,
+) -> BenchmarkTable:
     """Import benchmark ``name`` from ``source``.
 
     For a built-in benchmark, ``source`` is the folder of its raw files. Otherwise ``source`` is
-    a YAML spec of a user table whose ``name`` must equal ``name``.
+    a YAML spec of a user table whose ``name`` must equal ``name``; ``prepare(table)`` runs on
+    the built table before anything is written (the problems layer freezes the spec's problems
+    there), so a failure leaves the data directory untouched.
     """
     directory = directory or data_dir()
+    source = Path(source)
     if name in _RECIPES:
-        return build_table(name, raw_dir=Path(source), directory=directory)
-    table = build_user_table(Path(source))
+        if source.is_file() and source.suffix.lower() in (".yaml", ".yml"):
+            raise BenchmarkFileError(
+                f"{source}: {name!r} is the name of a built-in benchmark; give your table "
+                "another 'name' in its spec (and import it under that name)"
+            )
+        return build_table(name, raw_dir=source, directory=directory)
+    table = build_user_table(source)
     if table.name != name:
         raise BenchmarkFileError(f"{source}: field 'name' is {table.name!r}, expected {name!r}")
+    if prepare is not None:
+        prepare(table)
     table.save(directory)
     _CACHE[(name, str(directory))] = table
     return table
@@ -178,3 +201,50 @@ def benchmark_status(directory: Path | None = None) -> list[BenchmarkStatus]:
 def clear_cache() -> None:
     """Forget tables loaded in this process (tests use it)."""
     _CACHE.clear()
+
+
+def imported_problem_sections(directory: Path | None = None) -> list[dict]:
+    """The frozen ``problems`` of every imported user table: one ``{"benchmark", "spec_path",
+    "problems": [{"spec", "frozen"}, ...]}`` per table that declares problems."""
+    directory = directory or data_dir()
+    out = []
+    for name in imported_names(directory):
+        meta = _built_meta(name, directory) or {}
+        if meta.get("recipe") == "UserTable" and meta.get("problems"):
+            out.append(
+                {
+                    "benchmark": name,
+                    "spec_path": meta.get("spec_path", name),
+                    "problems": meta["problems"],
+                }
+            )
+    return out
+
+
+def space_of_table(table: BenchmarkTable) -> SearchSpace:
+    """The search space of ``table``: a built-in space, or the space its user spec declares."""
+    if table.space.startswith("user:"):
+        if table.meta.get("variable_labels") is None:
+            raise ConfigError(
+                f"benchmark {table.name!r}: its metadata lacks the genome labels; re-import it "
+                "with `lab bench import`"
+            )
+        return TabularSpace(
+            table.name,
+            table.meta.get("variable_names", table.genome_columns),
+            table.cardinalities,
+            table.meta.get("variable_labels"),
+        )
+    return get_space(table.space)
+
+
+def _user_space(space_name: str) -> SearchSpace:
+    """Resolver of ``user:<table>`` space names: the space of that imported table."""
+    name = space_name.removeprefix("user:")
+    for (cached, _), table in _CACHE.items():
+        if cached == name:
+            return space_of_table(table)
+    return space_of_table(load_table(name))
+
+
+register_space_resolver("user:", _user_space)

@@ -135,7 +135,23 @@ def import_(
         help="Folder of a built-in benchmark's raw files, or a user table's YAML spec.",
     ),
 ) -> None:
-    """Import a benchmark from files: a built-in's raw folder, or a user's CSV/Parquet + YAML."""
+    """Import a benchmark from files: a built-in's raw folder, or a user table's YAML spec (CSV,
+    Parquet or JSON table; its problems are frozen on import)."""
+    if source.is_file() and (name not in recipes() or source.suffix.lower() in (".yaml", ".yml")):
+        from lab.problems.user_import import import_user_benchmark
+
+        table, problems = import_user_benchmark(name, source)
+        console.print(
+            f"imported {name}: {len(table)} rows, {len(table.cardinalities)} genome variables, "
+            f"metrics {list(table.metrics)} -> {data_dir() / (name + '.parquet')}"
+        )
+        for p in problems:
+            frozen = p.frozen()
+            console.print(
+                f"  problem {p.name}: {p.n_obj} objectives, exact front {frozen['true_front_size']}"
+                f" architectures (report), {frozen['search_front_size']} (search); frozen"
+            )
+        return
     table = import_table(name, source)
     console.print(f"imported {name}: {len(table)} rows, metrics {list(table.metrics)}")
 
@@ -144,8 +160,8 @@ def import_(
 def freeze_cmd(
     names: list[str] | None = typer.Argument(None, help="Problems (default: all available)."),
 ) -> None:
-    """Recompute the frozen normalization of problems into benchmarks/frozen.yaml."""
+    """Recompute the frozen normalization of problems into the frozen.yaml beside their specs."""
     from lab.problems.registry import freeze
 
-    path = freeze(names or None)
-    console.print(f"wrote {path}")
+    for path in freeze(names or None):
+        console.print(f"wrote {path}")

@@ -1,57 +1,143 @@
-"""Named problems from ``benchmarks/*.yaml``, with frozen normalization from
-``benchmarks/frozen.yaml``.
+"""Named problems from the spec layers, with frozen normalization.
 
-The frozen file records, per problem, the ideal / nadir / reference point and the exact fronts'
+Problems come from two places:
+
+* problem spec files (``benchmark:`` + ``problems:``) in every spec layer
+  (:func:`lab.benchmarks.locations.spec_layers`: the built-ins shipped with the package, then the
+  user's ``./benchmarks/`` and ``$LAB_BENCHMARKS_DIR``); each layer's ``frozen.yaml`` holds the
+  frozen points of the problems it declares;
+* the ``problems`` section of an imported user table spec, frozen when the table is imported and
+  stored with the table.
+
+The frozen values record, per problem, the ideal / nadir / reference point and the exact fronts'
 sizes and hypervolumes computed from the full table. Loading a problem recomputes them from the
 table and refuses a mismatch, so a changed table or builder can never shift indicator values
-unnoticed. ``lab bench freeze`` rewrites the file after an intended change.
+unnoticed; a problem without frozen values is refused with the command that freezes it
+(``lab bench freeze NAME``). Two definitions of one problem name are an error naming both files.
 """
 
 from __future__ import annotations
 
-import functools
-import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
 
 from lab.atomic_io import atomic_write_text
-from lab.benchmarks.locations import project_root
-from lab.benchmarks.store import benchmark_names, load_table
+from lab.benchmarks.locations import FROZEN_FILE, SpecLayer, data_dir, spec_layers
+from lab.benchmarks.store import benchmark_names, imported_problem_sections, load_table
+from lab.benchmarks.store import space_of_table as _space_for
 from lab.errors import ConfigError, DuplicateNameError, unknown_name
 from lab.problems.problem import Problem
-from lab.problems.spec import ProblemSpec, load_spec_file
-from lab.spaces.registry import get_space
-from lab.spaces.tabular import TabularSpace
+from lab.problems.spec import ProblemSpec, is_problem_spec_file, load_spec_file
 
-SPECS_ENV = "LAB_BENCHMARKS_DIR"
-FROZEN_FILE = "frozen.yaml"
+__all__ = [
+    "check_frozen",
+    "freeze",
+    "frozen_values",
+    "get_problem",
+    "problem_names",
+    "problem_origin",
+    "problem_specs",
+]
+
+FROZEN_HEADER = (
+    "# Frozen normalization and exact-front statistics of every problem, computed from the\n"
+    "# full tables by `lab bench freeze`. Loading a problem checks them; do not edit by hand.\n"
+)
 
 
-def specs_dir() -> Path:
-    """Folder of problem spec files: ``$LAB_BENCHMARKS_DIR`` or the checkout's ``benchmarks/``."""
-    return Path(os.environ.get(SPECS_ENV) or project_root() / "benchmarks")
+@dataclass(frozen=True)
+class ProblemOrigin:
+    """Where a problem is declared and where its frozen values live.
+
+    Attributes:
+        spec: the problem.
+        file: the spec file that declares it.
+        layer: its spec layer (``None`` for a problem of an imported user table).
+        frozen: frozen values stored with an imported user table (``None`` for layer problems,
+            whose values live in ``layer.frozen_file``).
+    """
+
+    spec: ProblemSpec
+    file: str
+    layer: SpecLayer | None
+    frozen: dict[str, Any] | None = None
 
 
-@functools.lru_cache(maxsize=4)
-def _all_specs(directory: str) -> dict[str, ProblemSpec]:
-    out: dict[str, ProblemSpec] = {}
-    for path in sorted(Path(directory).glob("*.yaml")):
-        if path.name == FROZEN_FILE:
-            continue
-        for spec in load_spec_file(path):
-            if spec.name in out:
-                raise DuplicateNameError(
-                    f"{path}: problem {spec.name!r} is already defined in {out[spec.name].source}"
-                )
-            out[spec.name] = spec
+def _read_frozen_file(path: Path) -> dict[str, dict]:
+    if not path.is_file():
+        return {}
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: unreadable frozen points ({exc}); regenerate with `lab bench freeze`"
+        ) from None
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: expected a mapping of problem names; regenerate it")
+    return values
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever a spec file, a frozen file or an imported table's metadata changes."""
+    parts: list[tuple[str, int]] = []
+    for layer in spec_layers():
+        for path in sorted(layer.path.glob("*.yaml")):
+            parts.append((str(path), path.stat().st_mtime_ns))
+    directory = data_dir()
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.json")):
+            parts.append((str(path), path.stat().st_mtime_ns))
+    return tuple(parts)
+
+
+_CATALOGUE: tuple[tuple, dict[str, ProblemOrigin]] | None = None
+
+
+def _add(out: dict[str, ProblemOrigin], origin: ProblemOrigin) -> None:
+    name = origin.spec.name
+    if name in out:
+        raise DuplicateNameError(
+            f"problem {name!r} is declared twice: in {out[name].file} and in {origin.file}; "
+            "rename one of them"
+        )
+    out[name] = origin
+
+
+def _catalogue() -> dict[str, ProblemOrigin]:
+    global _CATALOGUE
+    key = _fingerprint()
+    if _CATALOGUE is not None and _CATALOGUE[0] == key:
+        return _CATALOGUE[1]
+    out: dict[str, ProblemOrigin] = {}
+    for layer in spec_layers():
+        for path in sorted(layer.path.glob("*.yaml")):
+            if path.name == FROZEN_FILE or not is_problem_spec_file(path):
+                continue
+            for spec in load_spec_file(path):
+                _add(out, ProblemOrigin(spec, str(path), layer))
+    for section in imported_problem_sections():
+        for entry in section["problems"]:
+            spec = ProblemSpec.model_validate(entry["spec"])
+            _add(out, ProblemOrigin(spec, section["spec_path"], None, entry["frozen"]))
+    _CATALOGUE = (key, out)
     return out
+
+
+def problem_origin(name: str) -> ProblemOrigin:
+    """Where problem ``name`` is declared."""
+    catalogue = _catalogue()
+    if name not in catalogue:
+        raise unknown_name("problem", name, list(catalogue))
+    return catalogue[name]
 
 
 def problem_specs() -> dict[str, ProblemSpec]:
     """Every declared problem, by name (whether or not its table can be built here)."""
-    return dict(_all_specs(str(specs_dir())))
+    return {name: o.spec for name, o in _catalogue().items()}
 
 
 def problem_names(*, available_only: bool = False) -> list[str]:
@@ -64,34 +150,41 @@ def problem_names(*, available_only: bool = False) -> list[str]:
 
 
 def frozen_values() -> dict[str, dict]:
-    path = specs_dir() / FROZEN_FILE
-    if not path.is_file():
-        return {}
-    return yaml.safe_load(path.read_text()) or {}
+    """Frozen values of every problem that has them, from every layer and imported table."""
+    out: dict[str, dict] = {}
+    for layer in spec_layers():
+        for name, values in _read_frozen_file(layer.frozen_file).items():
+            origin = _catalogue().get(name)
+            if origin is None or origin.layer == layer:
+                out.setdefault(name, values)
+    for name, origin in _catalogue().items():
+        if origin.frozen is not None:
+            out[name] = origin.frozen
+    return out
 
 
-def _space_for(table) -> object:
-    if table.space.startswith("user:"):
-        return TabularSpace(
-            table.name,
-            table.meta.get("variable_names", table.genome_columns),
-            table.cardinalities,
-            table.meta.get("variable_labels"),
-        )
-    return get_space(table.space)
+def _frozen_of(origin: ProblemOrigin) -> tuple[dict | None, str]:
+    if origin.layer is None:
+        return origin.frozen, f"the imported table's metadata ({origin.file})"
+    values = _read_frozen_file(origin.layer.frozen_file).get(origin.spec.name)
+    return values, str(origin.layer.frozen_file)
 
 
-def check_frozen(problem: Problem, frozen: dict, *, rtol: float = 1e-9) -> None:
+def check_frozen(
+    problem: Problem, frozen: dict, *, rtol: float = 1e-9, where: str | None = None
+) -> None:
     """Raise if the problem's recomputed normalization differs from its frozen values."""
     now = problem.frozen()
+    where = where or FROZEN_FILE
     for key, value in frozen.items():
         if key not in now:
             continue
         if not np.allclose(np.asarray(now[key], float), np.asarray(value, float), rtol=rtol):
             raise ConfigError(
-                f"problem {problem.name!r}: frozen {key} {value} in {specs_dir() / FROZEN_FILE} "
-                f"differs from {now[key]} computed from table {problem.table.name!r}; the table "
-                "or its builder changed. If intended, run `lab bench freeze` and commit the file."
+                f"problem {problem.name!r}: frozen {key} {value} in {where} differs from "
+                f"{now[key]} computed from table {problem.table.name!r}; the table or its "
+                "builder changed. If intended, run `lab bench freeze "
+                f"{problem.name}` and commit the file."
             )
 
 
@@ -102,31 +195,58 @@ def get_problem(name: str) -> Problem:
     """The problem ``name`` (loaded once per process, checked against its frozen values)."""
     if name in _PROBLEMS:
         return _PROBLEMS[name]
-    specs = problem_specs()
-    if name not in specs:
-        raise unknown_name("problem", name, list(specs))
-    spec = specs[name]
-    table = load_table(spec.benchmark)
-    problem = Problem(spec, table, _space_for(table))
-    frozen = frozen_values().get(name)
-    if frozen is not None:
-        check_frozen(problem, frozen)
+    origin = problem_origin(name)
+    frozen, where = _frozen_of(origin)
+    if frozen is None:
+        raise ConfigError(
+            f"problem {name!r} (declared in {origin.file}) has no frozen normalization in "
+            f"{where}; compute it from the full table with `lab bench freeze {name}`"
+        )
+    table = load_table(origin.spec.benchmark)
+    problem = Problem(origin.spec, table, _space_for(table))
+    check_frozen(problem, frozen, where=where)
     _PROBLEMS[name] = problem
     return problem
 
 
-def freeze(names: list[str] | None = None) -> Path:
-    """Recompute and write the frozen values of ``names`` (default: every available problem)."""
-    values = frozen_values()
-    for name in names or problem_names(available_only=True):
-        _PROBLEMS.pop(name, None)
-        spec = problem_specs()[name]
-        table = load_table(spec.benchmark)
-        values[name] = Problem(spec, table, _space_for(table)).frozen()
-    path = specs_dir() / FROZEN_FILE
-    header = (
-        "# Frozen normalization and exact-front statistics of every problem, computed from the\n"
-        "# full tables by `lab bench freeze`. Loading a problem checks them; do not edit by hand.\n"
-    )
-    atomic_write_text(path, header + yaml.safe_dump(dict(sorted(values.items())), sort_keys=True))
-    return path
+def freeze(names: list[str] | None = None) -> list[Path]:
+    """Recompute and write the frozen values of ``names`` into the ``frozen.yaml`` of the layer
+    that declares each (default: every available problem of a writable layer). Returns the files
+    written."""
+    catalogue = _catalogue()
+    if names is None:
+        available = set(problem_names(available_only=True))
+        names = [
+            n
+            for n, o in catalogue.items()
+            if n in available and o.layer is not None and o.layer.writable
+        ]
+    by_layer: dict[SpecLayer, list[str]] = {}
+    for name in names:
+        origin = problem_origin(name)
+        if origin.layer is None:
+            raise ConfigError(
+                f"problem {name!r} belongs to the user table spec {origin.file} and is frozen "
+                f"when the table is imported; re-import it with `lab bench import "
+                f"{origin.spec.benchmark} --from {origin.file}`"
+            )
+        if not origin.layer.writable:
+            raise ConfigError(
+                f"problem {name!r} is built into the installed package ({origin.file}); its "
+                "frozen points ship with it. Declare your own problem in ./benchmarks/ to "
+                "change it."
+            )
+        by_layer.setdefault(origin.layer, []).append(name)
+    written = []
+    for layer, layer_names in by_layer.items():
+        values = _read_frozen_file(layer.frozen_file)
+        for name in layer_names:
+            _PROBLEMS.pop(name, None)
+            spec = catalogue[name].spec
+            table = load_table(spec.benchmark)
+            values[name] = Problem(spec, table, _space_for(table)).frozen()
+        text = FROZEN_HEADER + yaml.safe_dump(dict(sorted(values.items())), sort_keys=True)
+        layer.frozen_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(layer.frozen_file, text)
+        written.append(layer.frozen_file)
+    return written

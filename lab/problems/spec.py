@@ -77,9 +77,12 @@ class ProblemSpec(BaseModel):
     source: str = ""
 
 
-class _TemplateSpec(BaseModel):
+class ProblemTemplate(BaseModel):
+    """One entry of a ``problems:`` list, before its ``for_each`` placeholders are filled."""
+
     model_config = ConfigDict(extra="forbid")
     name: str
+    benchmark: str | None = None
     description: str = ""
     for_each: dict[str, list[Any]] = Field(default_factory=dict)
     objectives: list[dict[str, Any]]
@@ -88,8 +91,8 @@ class _TemplateSpec(BaseModel):
 
 class _SpecFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    benchmark: str
-    problems: list[_TemplateSpec]
+    benchmark: str | None = None
+    problems: list[ProblemTemplate]
 
 
 def _fill(value: Any, subs: dict[str, Any]) -> Any:
@@ -108,28 +111,40 @@ def _format_errors(exc: ValidationError) -> str:
     )
 
 
-def load_spec_file(path: Path) -> list[ProblemSpec]:
-    """Expand one spec file into problem specs; errors name the file and the field."""
-    path = Path(path)
+def is_problem_spec_file(path: Path) -> bool:
+    """Whether the YAML file at ``path`` declares problems over a table (``benchmark:`` +
+    ``problems:``) rather than a user table (``name:`` + ``file:``, read by ``lab bench import``).
+    """
     try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from exc
-    try:
-        spec_file = _SpecFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: invalid problem spec\n{_format_errors(exc)}") from exc
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return True  # let the loader report what is wrong with it
+    return not (isinstance(raw, dict) and "file" in raw and "benchmark" not in raw)
+
+
+def expand_templates(
+    templates: list[ProblemTemplate], *, benchmark: str | None, path: Path, field: str = "problems"
+) -> list[ProblemSpec]:
+    """One problem spec per template and ``for_each`` combination; placeholders are filled in
+    every string field, ``benchmark`` included (a template's own ``benchmark`` overrides the
+    file's). Errors name ``path`` and the entry."""
     out: list[ProblemSpec] = []
-    for i, template in enumerate(spec_file.problems):
+    for i, template in enumerate(templates):
         keys = list(template.for_each)
         for values in itertools.product(*(template.for_each[k] for k in keys)):
             subs = dict(zip(keys, values, strict=True))
+            where = f"{path}: {field}[{i}]" + (f" ({subs})" if subs else "")
+            bench = template.benchmark or benchmark
+            if bench is None:
+                raise ConfigError(
+                    f"{where}: no benchmark; add `benchmark: NAME` to the file or to the problem"
+                )
             try:
                 out.append(
                     ProblemSpec.model_validate(
                         {
                             "name": _fill(template.name, subs),
-                            "benchmark": spec_file.benchmark,
+                            "benchmark": _fill(bench, subs),
                             "description": _fill(template.description, subs),
                             "objectives": _fill(template.objectives, subs),
                             "constraints": _fill(template.constraints, subs),
@@ -137,10 +152,36 @@ def load_spec_file(path: Path) -> list[ProblemSpec]:
                         }
                     )
                 )
-            except KeyError as exc:
+            except (KeyError, IndexError) as exc:
                 raise ConfigError(
-                    f"{path}: problems[{i}] uses placeholder {exc} not given in for_each"
-                ) from exc
+                    f"{where} uses placeholder {exc} not given in for_each; add it to for_each "
+                    "or remove the braces"
+                ) from None
             except ValidationError as exc:
-                raise ConfigError(f"{path}: problems[{i}] ({subs})\n{_format_errors(exc)}") from exc
+                raise ConfigError(f"{where}\n{_format_errors(exc)}") from None
+    names = [p.name for p in out]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(
+                f"{path}: {field} declare problem {name!r} more than once; give each for_each "
+                "combination its own name (use the placeholders in 'name')"
+            )
     return out
+
+
+def load_spec_file(path: Path) -> list[ProblemSpec]:
+    """Expand one spec file into problem specs; errors name the file and the field."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML ({exc})") from exc
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path}: not a UTF-8 text file; save the problem spec as UTF-8 YAML"
+        ) from None
+    try:
+        spec_file = _SpecFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid problem spec\n{_format_errors(exc)}") from exc
+    return expand_templates(spec_file.problems, benchmark=spec_file.benchmark, path=path)

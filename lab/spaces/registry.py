@@ -18,6 +18,16 @@ _SPACES: dict[str, Callable[[], SearchSpace]] = {
 }
 
 
+#: ``prefix -> resolver`` for spaces defined by data rather than code (a user table's space is
+#: ``user:<table>``); the benchmarks layer registers its resolver when it is imported.
+_RESOLVERS: dict[str, Callable[[str], SearchSpace]] = {}
+
+
+def register_space_resolver(prefix: str, resolver: Callable[[str], SearchSpace]) -> None:
+    """Resolve every space name starting with ``prefix`` through ``resolver(name)``."""
+    _RESOLVERS[prefix] = resolver
+
+
 def space_names() -> list[str]:
     """Names of the built-in spaces."""
     return sorted(_SPACES)
@@ -25,6 +35,9 @@ def space_names() -> list[str]:
 
 def get_space(name: str) -> SearchSpace:
     """A new instance of the built-in space ``name``."""
+    for prefix, resolver in _RESOLVERS.items():
+        if name.startswith(prefix):
+            return resolver(name)
     if name not in _SPACES:
         raise unknown_name("search space", name, list(_SPACES))
     return _SPACES[name]()

@@ -13,7 +13,7 @@ Layout::
 
 The folder is written under a temporary name and renamed when complete, so a killed fit never
 leaves a folder that looks like a surrogate. The surrogates folder is ``$LAB_SURROGATES_DIR`` or
-the checkout's ``surrogates/``.
+``./surrogates/`` of the working folder.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from lab.benchmarks.locations import project_root
 from lab.errors import unknown_name
 from lab.surrogates.errors import SurrogateError, SurrogateFileError
 from lab.surrogates.predictors import load_predictor
@@ -47,8 +46,9 @@ PREDICTOR_DIR = "predictor"
 
 
 def surrogates_dir() -> Path:
-    """Folder of saved surrogates: ``$LAB_SURROGATES_DIR`` or the checkout's ``surrogates/``."""
-    return Path(os.environ.get(SURROGATES_ENV) or project_root() / "surrogates").expanduser()
+    """Folder of saved surrogates: ``$LAB_SURROGATES_DIR`` or ``./surrogates/`` of the working
+    folder (never a folder relative to where the lab is installed)."""
+    return Path(os.environ.get(SURROGATES_ENV) or Path.cwd() / "surrogates").expanduser()
 
 
 def check_name(name: str) -> str:

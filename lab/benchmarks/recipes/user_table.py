@@ -1,48 +1,133 @@
-"""A user's own benchmark: a CSV or Parquet file plus a short YAML spec. No code needed.
+"""A user's own benchmark: a CSV, Parquet or JSON table plus one YAML spec. No code needed.
 
-Example spec (``my-bench.yaml``)::
+The spec declares the table file, how each row's genome is read (integer columns, 1-based or
+string codes, or a key split into positions), list-valued per-seed metrics (expanded into one
+column per seed, with the seeds a search may see and the seeds it is judged on), derived metrics
+(a mean over chosen columns, unit scaling) and the problems over the table. The README documents
+every field with a worked example; :class:`UserTableSpec` is the schema.
 
-    name: my-bench
-    file: my-bench.csv            # relative to the spec, CSV or Parquet
-    architecture_column: arch     # canonical architecture string (unique per row)
-    id_column: idx                # optional stable integer id; default: row order after sorting
-    genome:
-      - {column: op1, cardinality: 5}
-      - {column: op2, cardinality: 5, labels: [a, b, c, d, e]}
-    metrics:
-      - {column: val_acc, metric: accuracy, split: val, unit: "%", direction: max, dataset: c10}
-      - {column: latency, metric: latency, split: exact, unit: ms, direction: min, device: gpu}
-    citation: "..."
-    licence: "..."
+Building never writes anything: :func:`build_user_table` returns the table in memory, and the
+store saves it (atomically) only once the table and its problems are valid.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.errors import BenchmarkFileError, ConfigError
-from lab.spaces.tabular import TabularSpace
+
+#: Columns of the canonical table that a metric may not be named after.
+INTERNAL_COLUMNS = ("arch_id", "arch_str")
+#: Genome values are stored as int16; the largest cardinality that fits.
+MAX_CARDINALITY = int(np.iinfo(np.int16).max) + 1
+#: Genome codes (mixed radix) are int64; the product of cardinalities must stay below this.
+MAX_SPACE_SIZE = 2**62
+#: Largest spec file read (a spec is a few kilobytes; anything bigger is not a spec).
+MAX_SPEC_BYTES = 1 << 20
+DATA_FORMATS = ("csv", "parquet", "json")
 
 
-class GenomeVariable(BaseModel):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class KeySpec(_Strict):
+    """How a key column splits into genome positions.
+
+    ``separator: ""`` splits into single characters (``"3112021"`` -> 7 positions); any other
+    string splits on it (``"conv-skip-pool"`` with ``"-"``).
+    """
+
     column: str
-    cardinality: int = Field(ge=1)
+    separator: str = ""
+
+
+class GenomeVariable(_Strict):
+    """One genome variable, read from a column or from a position of the split key.
+
+    ``codes`` lists the values the file uses, in genome order (strings or integers; position
+    ``i`` of the list becomes genome value ``i``); without ``codes``, values are integers and
+    ``base`` is subtracted (``base: 1`` for 1-based codes). ``repeat: N`` declares ``N``
+    variables at consecutive key positions ``position .. position + N - 1`` that share the codes.
+    """
+
+    column: str | None = None
+    position: int | None = Field(default=None, ge=0)
+    repeat: int = Field(default=1, ge=1)
+    name: str | None = None
+    cardinality: int | None = Field(default=None, ge=1)
+    base: int = 0
+    codes: list[str | int] | None = None
     labels: list[str] | None = None
 
+    @model_validator(mode="after")
+    def _check(self) -> GenomeVariable:
+        if (self.column is None) == (self.position is None):
+            raise ValueError(
+                "give exactly one of 'column' (a table column) or 'position' (of the key)"
+            )
+        if self.repeat > 1 and self.position is None:
+            raise ValueError("'repeat' needs 'position' (consecutive positions of the split key)")
+        if self.codes is not None:
+            if len({str(c) for c in self.codes}) != len(self.codes):
+                raise ValueError(f"'codes' repeat a value: {self.codes}")
+            if self.cardinality is not None and self.cardinality != len(self.codes):
+                raise ValueError(
+                    f"cardinality {self.cardinality} differs from the {len(self.codes)} codes"
+                )
+            if self.base != 0:
+                raise ValueError("give either 'codes' or 'base', not both")
+        n = self.n_choices
+        if n is None:
+            raise ValueError("give 'cardinality', 'codes' or 'labels'")
+        if self.labels is not None and len(self.labels) != n:
+            raise ValueError(f"'labels' has {len(self.labels)} entries for {n} choices")
+        if n > MAX_CARDINALITY:
+            raise ValueError(
+                f"{n} choices exceed the {MAX_CARDINALITY} a genome variable can hold (int16); "
+                "split the variable into several, or encode the value as a metric instead"
+            )
+        return self
 
-class MetricSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    @property
+    def n_choices(self) -> int | None:
+        if self.codes is not None:
+            return len(self.codes)
+        if self.cardinality is not None:
+            return self.cardinality
+        return len(self.labels) if self.labels is not None else None
+
+    def value_labels(self) -> list[str]:
+        if self.labels is not None:
+            return list(self.labels)
+        if self.codes is not None:
+            return [str(c) for c in self.codes]
+        return [str(i + self.base) for i in range(self.n_choices or 0)]
+
+
+class MetricSpec(_Strict):
+    """One metric column of the table.
+
+    ``column`` is its name in the lab; ``source`` the file's column it is read from (default:
+    ``column``), or ``mean_of`` the columns whose row-wise mean it is; ``scale`` multiplies the
+    values (unit conversion, e.g. ``1.0e-6`` for parameters -> millions).
+    """
+
     column: str
+    source: str | None = None
+    mean_of: list[str] | None = Field(default=None, min_length=1)
+    scale: float = 1.0
     metric: str
     split: str
     unit: str
@@ -51,122 +136,463 @@ class MetricSpec(BaseModel):
     device: str | None = None
     description: str = ""
 
+    @model_validator(mode="after")
+    def _check(self) -> MetricSpec:
+        if self.source is not None and self.mean_of is not None:
+            raise ValueError("give either 'source' or 'mean_of', not both")
+        if not math.isfinite(self.scale) or self.scale == 0:
+            raise ValueError(f"scale must be a finite non-zero number, got {self.scale}")
+        return self
 
-class UserTableSpec(BaseModel):
-    """Validated YAML spec of a user table."""
+    def info(self) -> MetricInfo:
+        return MetricInfo(
+            self.column, self.metric, self.split, self.unit, self.direction,
+            dataset=self.dataset, device=self.device, description=self.description,
+        )  # fmt: skip
 
-    model_config = ConfigDict(extra="forbid")
+
+class SeedsSpec(_Strict):
+    """A list-valued column holding one value per training seed.
+
+    It becomes the metric columns ``<column>_seed0 .. <column>_seed{count-1}`` plus, for the
+    seeds named in ``search`` and ``report``, ``<column>_search`` and ``<column>_report`` (the
+    mean over those seeds): what a search may see and what it is judged on.
+    """
+
+    column: str
+    count: int = Field(ge=1, le=1000)
+    search: list[int] | None = None
+    report: list[int] | None = None
+    metric: str
+    unit: str
+    direction: Literal["min", "max"]
+    dataset: str | None = None
+    device: str | None = None
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> SeedsSpec:
+        for which in ("search", "report"):
+            seeds = getattr(self, which)
+            if seeds is None:
+                continue
+            if not seeds or len(set(seeds)) != len(seeds):
+                raise ValueError(f"'{which}' must list distinct seed indices, got {seeds}")
+            if any(s < 0 or s >= self.count for s in seeds):
+                raise ValueError(f"'{which}' seeds {seeds} must lie in 0..{self.count - 1}")
+        if self.search and self.report and set(self.search) & set(self.report):
+            raise ValueError(
+                f"search seeds {self.search} and report seeds {self.report} overlap: a search "
+                "would be judged on what it saw"
+            )
+        return self
+
+    def metric_specs(self) -> list[MetricSpec]:
+        common = {
+            "metric": self.metric, "unit": self.unit, "direction": self.direction,
+            "dataset": self.dataset, "device": self.device,
+        }  # fmt: skip
+        out = [
+            MetricSpec(
+                column=f"{self.column}_seed{s}",
+                source=f"{self.column}_seed{s}",
+                split=f"seed{s}",
+                description=f"{self.description or self.column}, training seed {s}",
+                **common,
+            )
+            for s in range(self.count)
+        ]
+        for which, seeds in (("search", self.search), ("report", self.report)):
+            if seeds:
+                out.append(
+                    MetricSpec(
+                        column=f"{self.column}_{which}",
+                        mean_of=[f"{self.column}_seed{s}" for s in seeds],
+                        split="seed" + "+".join(map(str, seeds)),
+                        description=f"mean of {self.description or self.column} over training "
+                        f"seeds {seeds} ({which} side)",
+                        **common,
+                    )
+                )
+        return out
+
+
+class UserTableSpec(_Strict):
+    """Validated YAML spec of a user table (see the README for every field)."""
+
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str | None = None
     file: str
-    architecture_column: str
+    format: Literal["auto", "csv", "parquet", "json"] = "auto"
+    key_column: str = "key"
+    architecture_column: str | None = None
     id_column: str | None = None
+    key: KeySpec | None = None
     genome: list[GenomeVariable] = Field(min_length=1)
-    metrics: list[MetricSpec] = Field(min_length=1)
+    seeds: list[SeedsSpec] = Field(default_factory=list)
+    metrics: list[MetricSpec] = Field(default_factory=list)
+    problems: list[dict[str, Any]] = Field(default_factory=list)
     citation: str = ""
     licence: str = "unknown"
     source: str = ""
 
-    @field_validator("metrics")
-    @classmethod
-    def _unique_metrics(cls, v: list[MetricSpec]) -> list[MetricSpec]:
-        names = [m.column for m in v]
-        if len(set(names)) != len(names):
-            raise ValueError(f"metric columns must be unique, got {names}")
-        return v
+    @model_validator(mode="after")
+    def _check(self) -> UserTableSpec:
+        if any(v.position is not None for v in self.genome) and self.key is None:
+            raise ValueError("genome variables with 'position' need a 'key' section to split")
+        names = [m.column for m in self.all_metrics()]
+        if not names:
+            raise ValueError("declare at least one metric ('metrics' or 'seeds')")
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"metric columns must be unique, got {dup} more than once")
+        reserved = set(INTERNAL_COLUMNS) | set(genome_columns(len(self.variables())))
+        clash = [n for n in names if n in reserved]
+        if clash:
+            raise ValueError(
+                f"metric column {clash[0]!r} is named like an internal column of the lab's tables "
+                f"({', '.join(sorted(INTERNAL_COLUMNS))}, g0, g1, ...); name it otherwise and "
+                f"read it with `source: {clash[0]}`"
+            )
+        return self
+
+    def all_metrics(self) -> list[MetricSpec]:
+        """The declared metrics, the per-seed expansions first."""
+        return [m for s in self.seeds for m in s.metric_specs()] + list(self.metrics)
+
+    def variables(self) -> list[tuple[str, GenomeVariable, str | None, int | None]]:
+        """``(name, variable, column, key position)`` of every genome variable, ``repeat``
+        expanded."""
+        out = []
+        for var in self.genome:
+            for k in range(var.repeat):
+                if var.column is not None:
+                    out.append((var.name or var.column, var, var.column, None))
+                else:
+                    pos = int(var.position) + k  # type: ignore[arg-type]
+                    base = var.name or "pos"
+                    name = f"{base}{pos}" if var.repeat > 1 or var.name is None else base
+                    out.append((name, var, None, pos))
+        return out
+
+
+# --------------------------------------------------------------------------------- reading
+def _format_errors(exc: ValidationError) -> str:
+    return "\n".join(
+        f"  field {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()
+    )
 
 
 def load_user_spec(path: Path) -> UserTableSpec:
     """Parse and validate the YAML spec at ``path``; errors name the file and the field."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text())
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: spec file not found") from exc
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: spec file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the table spec ({exc.strerror})") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise ConfigError(
+            f"{path}: {len(data)} bytes is too large for a table spec (at most {MAX_SPEC_BYTES}); "
+            "pass the YAML spec with --from, not the data file"
+        )
+    if b"\x00" in data:
+        raise ConfigError(
+            f"{path}: a binary file, not a YAML table spec; pass the spec (YAML text) with --from "
+            "and name the data file in its 'file' field"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the table spec as UTF-8"
+        ) from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from exc
+        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{path}: a table spec is a YAML mapping with 'name', 'file', 'genome', 'metrics'"
+        )
     try:
         return UserTableSpec.model_validate(raw)
     except ValidationError as exc:
-        lines = [
-            f"  field {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()
-        ]
-        raise ConfigError(f"{path}: invalid table spec\n" + "\n".join(lines)) from exc
+        raise ConfigError(f"{path}: invalid table spec\n{_format_errors(exc)}") from None
+
+
+def _data_format(spec: UserTableSpec, path: Path) -> str:
+    if spec.format != "auto":
+        return spec.format
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    raise ConfigError(
+        f"cannot tell the format of {path.name}; set `format:` to one of {list(DATA_FORMATS)}"
+    )
+
+
+def _read_frame(spec: UserTableSpec, spec_path: Path, data_path: Path) -> pd.DataFrame:
+    kind = _data_format(spec, data_path)
+    try:
+        if kind == "parquet":
+            return pd.read_parquet(data_path)
+        if kind == "csv":
+            return pd.read_csv(data_path, sep="\t" if data_path.suffix.lower() == ".tsv" else ",")
+        raw = json.loads(data_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BenchmarkFileError(f"{data_path}: not valid UTF-8 JSON ({exc})") from None
+    except Exception as exc:
+        raise BenchmarkFileError(
+            f"{data_path}: unreadable as {kind} ({type(exc).__name__}: {exc}); check `file` and "
+            f"`format` in {spec_path}"
+        ) from None
+    if isinstance(raw, dict):
+        bad = next((k for k, v in raw.items() if not isinstance(v, dict)), None)
+        if bad is not None:
+            raise BenchmarkFileError(
+                f"{data_path}: a JSON object keyed by architecture needs an object per key; "
+                f"{bad!r} holds {type(raw[bad]).__name__}"
+            )
+        records = [{spec.key_column: k, **v} for k, v in raw.items()]
+    elif isinstance(raw, list):
+        bad_row = next((i for i, v in enumerate(raw) if not isinstance(v, dict)), None)
+        if bad_row is not None:
+            raise BenchmarkFileError(
+                f"{data_path}: a JSON list needs one object per architecture; entry {bad_row} "
+                f"is {type(raw[bad_row]).__name__}"
+            )
+        records = raw
+    else:
+        raise BenchmarkFileError(
+            f"{data_path}: expected a JSON list of records or an object keyed by architecture"
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def _rows(mask: np.ndarray, limit: int = 5) -> str:
+    idx = np.flatnonzero(mask)
+    shown = ", ".join(str(int(i)) for i in idx[:limit])
+    return f"{len(idx)} row(s): {shown}" + (", ..." if len(idx) > limit else "")
+
+
+def _split_key(spec: UserTableSpec, frame: pd.DataFrame, where: str) -> list[list[str]]:
+    assert spec.key is not None
+    keys = frame[spec.key.column].astype(str).tolist()
+    parts = [list(k) if spec.key.separator == "" else k.split(spec.key.separator) for k in keys]
+    needed = max(p for _, _, _, p in spec.variables() if p is not None) + 1
+    lengths = np.asarray([len(p) for p in parts])
+    bad = lengths != lengths[0] if len(lengths) else np.zeros(0, bool)
+    if len(lengths) and (bad.any() or lengths[0] < needed):
+        row = int(np.argmax(bad)) if bad.any() else 0
+        raise BenchmarkFileError(
+            f"{where}: key {keys[row]!r} (row {row}) splits into {len(parts[row])} positions with "
+            f"separator {spec.key.separator!r}, but the genome reads positions up to {needed - 1}"
+            + (f" and other keys split into {lengths[0]}" if bad.any() else "")
+            + "; fix 'key.separator' or the genome's 'position' fields"
+        )
+    return parts
+
+
+def _genome_values(raw: list[Any], var: GenomeVariable, name: str, where: str) -> np.ndarray:
+    """Map one variable's raw values to 0..n-1; errors name the variable and the rows."""
+    n = var.n_choices or 0
+    if var.codes is not None:
+        index = {str(c): i for i, c in enumerate(var.codes)}
+        text = [_as_code(v) for v in raw]
+        out = np.asarray([index.get(t, -1) for t in text], dtype=np.int64)
+        bad = out < 0
+        if bad.any():
+            first = text[int(np.argmax(bad))]
+            raise BenchmarkFileError(
+                f"{where}: genome variable {name!r} has value {first!r} ({_rows(bad)}) that is "
+                f"not among its codes {[str(c) for c in var.codes]}; add it to 'codes'"
+            )
+        return out
+    values = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values) | (values != np.round(values))
+    if bad.any():
+        raise BenchmarkFileError(
+            f"{where}: genome variable {name!r} holds non-integer values ({_rows(bad)}, e.g. "
+            f"{raw[int(np.argmax(bad))]!r}); list the values in 'codes' to map strings"
+        )
+    out = values.astype(np.int64) - var.base
+    bad = (out < 0) | (out >= n)
+    if bad.any():
+        first = int(values[int(np.argmax(bad))])
+        lo, hi = var.base, var.base + n - 1
+        raise BenchmarkFileError(
+            f"{where}: genome variable {name!r} has value {first} ({_rows(bad)}) outside "
+            f"{lo}..{hi} (cardinality {n}, base {var.base}); fix 'cardinality' or 'base' "
+            "(base: 1 for 1-based codes)"
+        )
+    return out
+
+
+def _as_code(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _expand_seeds(spec: UserTableSpec, frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    for s in spec.seeds:
+        lists = frame[s.column].tolist()
+        lengths = np.asarray(
+            [len(v) if isinstance(v, list | tuple | np.ndarray) else -1 for v in lists]
+        )
+        bad = lengths != s.count
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise BenchmarkFileError(
+                f"{where}: column {s.column!r} must hold a list of {s.count} per-seed values in "
+                f"every row; {_rows(bad)} do not (row {row}: {lists[row]!r}); fix 'seeds.count'"
+            )
+        values = np.asarray([list(v) for v in lists], dtype=np.float64)
+        for k in range(s.count):
+            frame[f"{s.column}_seed{k}"] = values[:, k]
+    return frame
+
+
+def _metric_values(
+    m: MetricSpec, frame: pd.DataFrame, out: pd.DataFrame, done: set[str], where: str
+) -> np.ndarray:
+    """Values of metric ``m``: from the file's columns, or from metrics already built
+    (``done``, e.g. the per-seed columns a mean is taken over)."""
+    sources = m.mean_of or [m.source or m.column]
+    cols = []
+    for col in sources:
+        if col in done:
+            cols.append(out[col].to_numpy(np.float64) / 1.0)
+            continue
+        if col not in frame.columns:
+            raise BenchmarkFileError(
+                f"{where}: metric {m.column!r} reads column {col!r}, which the file lacks; "
+                f"it has {list(frame.columns)[:20]}"
+            )
+        values = pd.to_numeric(frame[col], errors="coerce").to_numpy(np.float64)
+        bad = np.isnan(values) & frame[col].notna().to_numpy()
+        if bad.any():
+            raise BenchmarkFileError(
+                f"{where}: metric {m.column!r}: column {col!r} holds non-numeric values "
+                f"({_rows(bad)}, e.g. {frame[col].iloc[int(np.argmax(bad))]!r})"
+            )
+        cols.append(values)
+    values = np.mean(np.stack(cols), axis=0) if len(cols) > 1 else cols[0]
+    return values * m.scale
 
 
 def build_user_table(spec_path: Path) -> BenchmarkTable:
-    """Build the canonical table from a user spec and its data file."""
+    """Build the canonical table from a user spec and its data file (nothing is written)."""
     spec_path = Path(spec_path)
     spec = load_user_spec(spec_path)
     data_path = (spec_path.parent / spec.file).resolve()
     if not data_path.is_file():
-        raise BenchmarkFileError(f"{spec_path}: field 'file': {data_path} not found")
-    try:
-        if data_path.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(data_path)
-        else:
-            frame = pd.read_csv(data_path)
-    except Exception as exc:
-        raise BenchmarkFileError(f"{data_path}: unreadable ({type(exc).__name__}: {exc})") from exc
-    needed = [spec.architecture_column, *(g.column for g in spec.genome)]
-    needed += [m.column for m in spec.metrics] + ([spec.id_column] if spec.id_column else [])
-    missing = [c for c in needed if c not in frame.columns]
+        raise BenchmarkFileError(
+            f"{spec_path}: field 'file': {data_path} not found (paths are relative to the spec)"
+        )
+    where = f"{data_path.name} (spec {spec_path})"
+    frame = _read_frame(spec, spec_path, data_path)
+    variables = spec.variables()
+    needed = [c for _, _, c, _ in variables if c is not None] + [s.column for s in spec.seeds]
+    needed += [spec.key.column] if spec.key else []
+    needed += [c for c in (spec.architecture_column, spec.id_column) if c]
+    missing = sorted({c for c in needed if c not in frame.columns})
     if missing:
         raise BenchmarkFileError(
-            f"{data_path}: columns {missing} named in {spec_path} are missing; "
-            f"the file has {list(frame.columns)}"
+            f"{data_path}: columns {missing} named in {spec_path} are missing; the file has "
+            f"{list(frame.columns)[:20]}"
         )
-    if frame[spec.architecture_column].duplicated().any():
-        dup = frame[spec.architecture_column][frame[spec.architecture_column].duplicated()].iloc[0]
-        raise BenchmarkFileError(f"{data_path}: architecture {dup!r} appears more than once")
-    for var in spec.genome:
-        col = frame[var.column]
-        if not pd.api.types.is_integer_dtype(col) or col.min() < 0 or col.max() >= var.cardinality:
+    if len(frame) == 0:
+        raise BenchmarkFileError(f"{data_path}: the table has no rows")
+    cards = [v.n_choices or 0 for _, v, _, _ in variables]
+    size = math.prod(cards)
+    if size >= MAX_SPACE_SIZE:
+        raise ConfigError(
+            f"{spec_path}: field 'genome': the cardinalities {cards} span {size:.3g} genomes, "
+            f"more than the 2^62 a genome code (int64) can number; merge variables or drop "
+            "constant ones"
+        )
+    key_parts = _split_key(spec, frame, where) if spec.key else None
+    genomes = np.empty((len(frame), len(variables)), dtype=np.int64)
+    for j, (name, var, column, pos) in enumerate(variables):
+        raw = frame[column].tolist() if column is not None else [p[pos] for p in key_parts]  # type: ignore[index]
+        genomes[:, j] = _genome_values(raw, var, name, where)
+    dup = pd.DataFrame(genomes).duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise BenchmarkFileError(
+            f"{where}: {_rows(dup)} share a genome with another row; each architecture must "
+            "appear once (average repeated runs before importing, or add the distinguishing "
+            "variable to 'genome')"
+        )
+    frame = _expand_seeds(spec, frame, where)
+
+    from lab.spaces.encoding import genome_codes
+
+    if spec.id_column is not None:
+        ids = pd.to_numeric(frame[spec.id_column], errors="coerce").to_numpy(np.float64)
+        bad = ~np.isfinite(ids) | (ids != np.round(ids)) | (np.abs(ids) >= 2**62)
+        if bad.any():
             raise BenchmarkFileError(
-                f"{data_path}: genome column {var.column!r} must hold integers in "
-                f"0..{var.cardinality - 1} (cardinality in {spec_path})"
+                f"{where}: field 'id_column' ({spec.id_column!r}) must hold integers; "
+                f"{_rows(bad)} hold {frame[spec.id_column].iloc[int(np.argmax(bad))]!r}; fill "
+                "them in or drop 'id_column' (ids are then the genomes' codes)"
             )
-        if var.labels is not None and len(var.labels) != var.cardinality:
-            raise ConfigError(
-                f"{spec_path}: genome {var.column!r}: labels must have cardinality entries"
+        arch_ids = ids.astype(np.int64)
+        dup_ids = pd.Series(arch_ids).duplicated(keep=False).to_numpy()
+        if dup_ids.any():
+            raise BenchmarkFileError(
+                f"{where}: field 'id_column' ({spec.id_column!r}) repeats ids ({_rows(dup_ids)})"
             )
-    for m in spec.metrics:
-        if not pd.api.types.is_numeric_dtype(frame[m.column]):
-            raise BenchmarkFileError(f"{data_path}: metric column {m.column!r} is not numeric")
-    if spec.id_column is None:
-        frame = frame.sort_values(spec.architecture_column).reset_index(drop=True)
-        ids = np.arange(len(frame), dtype=np.int64)
     else:
-        ids = frame[spec.id_column].to_numpy(np.int64)
-    out = pd.DataFrame({"arch_id": ids, "arch_str": frame[spec.architecture_column].astype(str)})
-    genome_cols = [g.column for g in spec.genome]
-    if frame[genome_cols].duplicated().any():
-        raise BenchmarkFileError(f"{data_path}: two rows share one genome; genomes must be unique")
-    for new, var in zip(genome_columns(len(spec.genome)), spec.genome, strict=True):
-        out[new] = frame[var.column].to_numpy(np.int16)
-    metrics = {m.column: MetricInfo(**m.model_dump()) for m in spec.metrics}
-    for m in spec.metrics:
-        out[m.column] = frame[m.column].to_numpy(np.float64)
-    space = TabularSpace(
-        spec.name,
-        [g.column for g in spec.genome],
-        [g.cardinality for g in spec.genome],
-        [g.labels or [str(i) for i in range(g.cardinality)] for g in spec.genome],
-    )
-    table = BenchmarkTable(spec.name, out, metrics, space.cardinalities, f"user:{spec.name}")
+        arch_ids = genome_codes(genomes, cards)
+    labels = [v.value_labels() for _, v, _, _ in variables]
+    if spec.architecture_column is not None:
+        arch_col = spec.architecture_column
+    elif spec.key is not None:
+        arch_col = spec.key.column
+    else:
+        arch_col = None
+    if arch_col is not None:
+        arch_str = frame[arch_col].astype(str)
+        dup = arch_str.duplicated(keep=False).to_numpy()
+        if dup.any():
+            raise BenchmarkFileError(
+                f"{where}: architecture {arch_str[dup].iloc[0]!r} appears more than once "
+                f"({_rows(dup)})"
+            )
+    else:
+        arch_str = pd.Series(
+            ["-".join(lab[g] for lab, g in zip(labels, row, strict=True)) for row in genomes]
+        )
+    out = pd.DataFrame({"arch_id": arch_ids, "arch_str": arch_str.to_numpy()})
+    for col, values in zip(genome_columns(len(variables)), genomes.T, strict=True):
+        out[col] = values.astype(np.int16)
+    metrics: dict[str, MetricInfo] = {}
+    for m in spec.all_metrics():
+        out[m.column] = _metric_values(m, frame, out, set(metrics), where)
+        metrics[m.column] = m.info()
+    out = out.sort_values("arch_id", kind="stable").reset_index(drop=True)
+    table = BenchmarkTable(spec.name, out, metrics, tuple(cards), f"user:{spec.name}")
     table.meta.update(
         {
-            "title": spec.name,
+            "title": spec.title or spec.name,
             "source": spec.source or str(data_path.name),
             "citation": spec.citation,
             "licence": spec.licence,
             "recipe": "UserTable",
-            "builder_version": 1,
+            "builder_version": 2,
             "raw_sha256": {data_path.name: sha256_file(data_path)},
-            "spec": spec.model_dump(),
+            "spec": spec.model_dump(mode="json"),
             "spec_path": str(spec_path.resolve()),
-            "variable_labels": [list(c) for c in space.choices],
-            "variable_names": list(space.variable_names),
-            "datasets": sorted({m.dataset for m in spec.metrics if m.dataset}),
+            "variable_labels": labels,
+            "variable_names": [name for name, _, _, _ in variables],
+            "datasets": sorted({m.dataset for m in spec.all_metrics() if m.dataset}),
         }
     )
     return table

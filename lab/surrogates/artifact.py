@@ -5,15 +5,17 @@ Layout::
 
     surrogates/<name>/
         surrogate.json     space, encoding, targets, transforms, benchmark, format version
-        predictor/         predictor.json + the model (XGBoost UBJ, skops, torch state dict)
+        predictor/         predictor.json + the model (XGBoost JSON, skops, torch state dict)
         split.json         arch ids of the training rows
         card.json          model card: data and checksum of the table, split, training size,
-                           held-out metrics, library versions
+                           held-out metrics, library versions, sha256 of every other file
         card.md            the same card for people
 
 The folder is written under a temporary name and renamed when complete, so a killed fit never
-leaves a folder that looks like a surrogate. The surrogates folder is ``$LAB_SURROGATES_DIR`` or
-``./surrogates/`` of the working folder.
+leaves a folder that looks like a surrogate. Loading checks every file against the sha256 the
+card records, and the model files' structure (:mod:`lab.surrogates.model_checks`) before any
+library reads them; a damaged folder is one :class:`SurrogateFileError` naming the file. The
+surrogates folder is ``$LAB_SURROGATES_DIR`` or ``./surrogates/`` of the working folder.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from lab.errors import unknown_name
+from lab.benchmarks.checksums import sha256_file
+from lab.errors import LabError, unknown_name
 from lab.surrogates.errors import SurrogateError, SurrogateFileError
 from lab.surrogates.predictors import load_predictor
 from lab.surrogates.safe_io import read_json, write_json
@@ -36,7 +39,7 @@ from lab.surrogates.surrogate import Surrogate
 from lab.surrogates.targets import TargetTransform
 
 SURROGATES_ENV = "LAB_SURROGATES_DIR"
-ARTIFACT_FORMAT_VERSION = 1
+ARTIFACT_FORMAT_VERSION = 2
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SURROGATE_FILE = "surrogate.json"
 CARD_FILE = "card.json"
@@ -131,6 +134,9 @@ def card_markdown(card: dict[str, Any]) -> str:
         "## Versions",
         *(f"- {k}: {v}" for k, v in card["versions"].items()),
         "",
+        "## Files (sha256)",
+        *(f"- `{k}`: `{v}`" for k, v in card.get("files", {}).items()),
+        "",
     ]
     return "\n".join(lines)
 
@@ -165,6 +171,7 @@ def save_surrogate(
             },
         )
         write_json(tmp / SPLIT_FILE, {"train_arch_ids": np.asarray(train_arch_ids).tolist()})
+        card = {**card, "files": file_checksums(tmp)}
         write_json(tmp / CARD_FILE, card)
         (tmp / CARD_MD_FILE).write_text(card_markdown(card), encoding="utf-8")
         if target.exists():
@@ -174,6 +181,50 @@ def save_surrogate(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def file_checksums(folder: Path) -> dict[str, str]:
+    """``relative path -> sha256`` of every file in a surrogate folder but the card itself."""
+    folder = Path(folder)
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() not in (CARD_FILE, CARD_MD_FILE)
+    }
+
+
+def verify_files(path: Path, card: dict[str, Any]) -> None:
+    """Compare every file of the surrogate folder ``path`` with the sha256 in its card.
+
+    Raises:
+        SurrogateFileError: a file is missing, changed, or not recorded in the card.
+    """
+    recorded = card.get("files")
+    where = path / CARD_FILE
+    if not isinstance(recorded, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in recorded.items()
+    ):
+        raise SurrogateFileError(
+            f"{where}: no 'files' checksums; refit the surrogate with `lab surrogate fit`"
+        )
+    actual = file_checksums(path)
+    for name, digest in recorded.items():
+        if name not in actual:
+            raise SurrogateFileError(
+                f"{path / name}: missing (the card records it); the surrogate folder is "
+                "incomplete: refit it with `lab surrogate fit`"
+            )
+        if actual[name] != digest:
+            raise SurrogateFileError(
+                f"{path / name}: sha256 {actual[name]} differs from {digest} recorded in {where}; "
+                "the file was damaged or edited: refit the surrogate with `lab surrogate fit`"
+            )
+    foreign = sorted(set(actual) - set(recorded))
+    if foreign:
+        raise SurrogateFileError(
+            f"{path / foreign[0]}: not recorded in {where} (a foreign file in the surrogate "
+            "folder); remove it or refit the surrogate"
+        )
 
 
 def surrogate_names(directory: Path | None = None) -> list[str]:
@@ -209,23 +260,34 @@ def load_surrogate(name: str, *, directory: Path | None = None) -> SavedSurrogat
         if not path.is_dir():
             raise unknown_name(f"surrogate in {directory}", name, surrogate_names(directory))
     info = read_json(path / SURROGATE_FILE)
-    if info.get("format_version") != ARTIFACT_FORMAT_VERSION:
+    if not isinstance(info, dict) or info.get("format_version") != ARTIFACT_FORMAT_VERSION:
+        version = info.get("format_version") if isinstance(info, dict) else None
         raise SurrogateFileError(
-            f"{path / SURROGATE_FILE}: format_version {info.get('format_version')!r} is not "
+            f"{path / SURROGATE_FILE}: format_version {version!r} is not "
             f"{ARTIFACT_FORMAT_VERSION}; refit with `lab surrogate fit`"
         )
     for key in ("space", "encoding", "targets", "transforms"):
         if key not in info:
             raise SurrogateFileError(f"{path / SURROGATE_FILE}: missing field {key!r}")
-    surrogate = Surrogate(
-        space=info["space"],
-        encoding=info["encoding"],
-        targets=tuple(info["targets"]),
-        transforms=tuple(TargetTransform(**t) for t in info["transforms"]),
-        predictor=load_predictor(path / PREDICTOR_DIR),
-    )
     card = read_json(path / CARD_FILE)
-    split = read_json(path / SPLIT_FILE)
-    return SavedSurrogate(
-        path.name, path, surrogate, card, np.asarray(split["train_arch_ids"], dtype=np.int64)
-    )
+    if not isinstance(card, dict):
+        raise SurrogateFileError(f"{path / CARD_FILE}: expected a JSON object")
+    verify_files(path, card)
+    try:
+        surrogate = Surrogate(
+            space=info["space"],
+            encoding=info["encoding"],
+            targets=tuple(info["targets"]),
+            transforms=tuple(TargetTransform(**t) for t in info["transforms"]),
+            predictor=load_predictor(path / PREDICTOR_DIR),
+        )
+        split = read_json(path / SPLIT_FILE)
+        train_ids = np.asarray(split["train_arch_ids"], dtype=np.int64)
+    except LabError:
+        raise
+    except Exception as exc:  # KeyError, TypeError, ValueError, RuntimeError of a bad field
+        raise SurrogateFileError(
+            f"{path}: the saved surrogate is inconsistent ({type(exc).__name__}: {exc}); refit "
+            "it with `lab surrogate fit`"
+        ) from exc
+    return SavedSurrogate(path.name, path, surrogate, card, train_ids)

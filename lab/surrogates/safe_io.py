@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +41,41 @@ def load_skops(path: Path, *, extra_trusted: frozenset[str] = frozenset()) -> An
     """
     import skops.io as sio
 
+    from lab.surrogates.model_checks import check_sklearn_model
+
     path = Path(path)
     if not path.is_file():
         raise SurrogateFileError(f"{path}: model file not found")
-    untrusted = set(sio.get_untrusted_types(file=path))
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path))
+    except Exception as exc:  # BadZipFile, KeyError, JSON errors: a damaged archive
+        raise SurrogateFileError(
+            f"{path}: not a readable skops file ({type(exc).__name__}: {exc}); refit the "
+            "surrogate with `lab surrogate fit`"
+        ) from exc
     refused = sorted(untrusted - SKOPS_TRUSTED_TYPES - extra_trusted)
     if refused:
         raise UnsafeModelError(
             f"{path}: refuses to load types outside the allow-list: {refused}; if the file is "
             "yours and the types are safe, add them to lab.surrogates.safe_io.SKOPS_TRUSTED_TYPES"
         )
-    return sio.load(path, trusted=sorted(untrusted))
+    try:
+        model = sio.load(path, trusted=sorted(untrusted))
+    except Exception as exc:  # a damaged member, an edited schema, a wrong array shape
+        raise SurrogateFileError(
+            f"{path}: the skops file is damaged ({type(exc).__name__}: {exc}); refit the "
+            "surrogate with `lab surrogate fit`"
+        ) from exc
+    check_sklearn_model(model, path)
+    return model
+
+
+def read_model_bytes(path: Path) -> bytes:
+    """The bytes of a model file, or a :class:`SurrogateFileError` naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise SurrogateFileError(f"{path}: model file not found")
+    return path.read_bytes()
 
 
 def save_tensors(tensors: dict[str, Any], path: Path) -> None:
@@ -69,8 +94,14 @@ def load_tensors(path: Path) -> dict[str, Any]:
         raise SurrogateFileError(f"{path}: tensor file not found")
     try:
         return torch.load(path, weights_only=True, map_location="cpu")
-    except Exception as exc:  # torch raises UnpicklingError for anything beyond tensors
-        raise UnsafeModelError(f"{path}: not a plain tensor file ({exc})") from exc
+    except pickle.UnpicklingError as exc:  # torch refuses anything beyond tensors this way
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UnsafeModelError(f"{path}: not a plain tensor file ({first})") from exc
+    except Exception as exc:  # truncated or edited archive
+        raise SurrogateFileError(
+            f"{path}: unreadable tensor file ({type(exc).__name__}: {exc}); refit the surrogate "
+            "with `lab surrogate fit`"
+        ) from exc
 
 
 def _jsonable(value: Any) -> Any:
@@ -99,5 +130,5 @@ def read_json(path: Path) -> Any:
         raise SurrogateFileError(f"{path}: not found")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SurrogateFileError(f"{path}: invalid JSON ({exc})") from exc

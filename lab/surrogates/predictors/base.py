@@ -9,7 +9,7 @@ of that:
 * ``predict(X, return_std=True)`` returns ``(mean, std)`` for predictors with
   ``supports_std = True`` (the std of the predictive distribution of a new observation);
 * randomness comes only from the ``random_state`` integer argument;
-* ``save(directory)`` / :func:`load_predictor` use safe formats only (JSON, XGBoost UBJ, skops
+* ``save(directory)`` / :func:`load_predictor` use safe formats only (JSON, XGBoost JSON, skops
   with an explicit allow-list, torch tensors loaded with ``weights_only=True``).
 
 The public methods validate; subclasses implement ``_fit``, ``_predict``, ``_save_state`` and

@@ -1,15 +1,24 @@
-"""Gradient-boosted trees (XGBoost, ``hist`` method); multi-output natively; stored as UBJSON."""
+"""Gradient-boosted trees (XGBoost, ``hist`` method); multi-output natively; stored as JSON.
+
+JSON rather than UBJSON so that the lab can parse the model and check every tree's structure
+(:func:`~lab.surrogates.model_checks.check_xgboost_model`) before XGBoost walks it: XGBoost
+trusts node indices and crashes on a damaged file.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
 from lab.atomic_io import atomic_write
+from lab.surrogates.errors import SurrogateFileError
+from lab.surrogates.model_checks import check_xgboost_model
 from lab.surrogates.predictors.base import Predictor
+from lab.surrogates.safe_io import read_model_bytes
 
-MODEL_FILE = "model.ubj"
+MODEL_FILE = "xgboost_model.json"
 
 
 class XGBoostPredictor(Predictor):
@@ -74,12 +83,25 @@ class XGBoostPredictor(Predictor):
         return np.asarray(self.model_.predict(X), dtype=np.float64).reshape(len(X), -1), None
 
     def _save_state(self, directory: Path) -> None:
-        raw = bytes(self.model_.get_booster().save_raw(raw_format="ubj"))
+        raw = bytes(self.model_.get_booster().save_raw(raw_format="json"))
         atomic_write(directory / MODEL_FILE, lambda tmp: Path(tmp).write_bytes(raw))
 
     def _load_state(self, directory: Path) -> None:
+        import xgboost
+
+        path = directory / MODEL_FILE
+        raw = read_model_bytes(path)
+        try:
+            doc = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SurrogateFileError(f"{path}: not a JSON XGBoost model ({exc})") from exc
+        check_xgboost_model(doc, path)
         self.model_ = self._make()
-        self.model_.load_model(str(directory / MODEL_FILE))
+        try:
+            self.model_.load_model(bytearray(raw))
+        except xgboost.core.XGBoostError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise SurrogateFileError(f"{path}: XGBoost cannot read the model ({first})") from exc
 
     @property
     def feature_importances_(self) -> np.ndarray:

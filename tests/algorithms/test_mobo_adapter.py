@@ -17,6 +17,7 @@ from lab.algorithms.mobo.acquisition import (
 )
 from lab.algorithms.mobo.adapter import BoTorchAdapter
 from lab.algorithms.mobo.gp import GenomeGP, genome_tensor
+from lab.algorithms.mobo.reference_point import search_reference_point
 from lab.algorithms.mobo.screening import expected_hvi, hypercells
 from lab.errors import ConfigError
 from lab.problems import get_problem
@@ -35,7 +36,11 @@ def test_signs_targets_and_reference_point(problem) -> None:
     adapter = BoTorchAdapter(problem, device=CPU)
     rows = np.array([5, 17, 300])
     np.testing.assert_array_equal(adapter.train_targets(rows).numpy(), -problem.F_all[rows])
-    np.testing.assert_array_equal(adapter.ref_point().numpy(), -problem.reference_point)
+    with pytest.raises(RuntimeError, match="no reference point"):
+        adapter.ref_point()
+    point = search_reference_point(problem, problem.F_all[rows])
+    adapter.set_reference_point(point)
+    np.testing.assert_array_equal(adapter.ref_point().numpy(), -point)
     assert adapter.n_outputs == 3 and adapter.constraints() == []
 
 
@@ -72,6 +77,7 @@ def _context(problem, adapter: BoTorchAdapter, n: int = 40, mc: int = 64) -> Acq
     with torch.random.fork_rng():
         torch.manual_seed(0)
         model.fit(maxiter=50)
+    adapter.set_reference_point(search_reference_point(problem, problem.F_all[rows]))
     return AcquisitionContext(
         model=model,
         adapter=adapter,

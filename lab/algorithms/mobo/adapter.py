@@ -79,6 +79,7 @@ class BoTorchAdapter:
         radix[:-1] = np.cumprod(problem.cardinalities[::-1])[::-1][1:]
         self._radix = torch.as_tensor(radix, device=device)
         self._known_max = self.maximized(problem.F_all[:, self.known_obj])
+        self._reference: np.ndarray | None = None
 
     # ------------------------------------------------------------------------------- outcomes
     @property
@@ -90,9 +91,19 @@ class BoTorchAdapter:
         """Minimized objective values (``... x j``) as BoTorch's maximized outcomes."""
         return -torch.as_tensor(np.asarray(F, dtype=np.float64), device=self.device)
 
+    def set_reference_point(self, point: np.ndarray) -> None:
+        """Set the search's hypervolume reference point (``m``, minimized raw units), chosen by
+        :func:`lab.algorithms.mobo.reference_point.search_reference_point`."""
+        point = np.asarray(point, dtype=np.float64)
+        if point.shape != (self.problem.n_obj,) or not np.isfinite(point).all():
+            raise ValueError(f"reference point must be {self.problem.n_obj} finite values")
+        self._reference = point
+
     def ref_point(self) -> Tensor:
-        """The problem's frozen hypervolume reference point, maximized (``m``)."""
-        return self.maximized(self.problem.reference_point)
+        """The search's current hypervolume reference point, maximized (``m``)."""
+        if self._reference is None:
+            raise RuntimeError("no reference point set: call set_reference_point first")
+        return self.maximized(self._reference)
 
     def train_targets(self, rows: np.ndarray) -> Tensor:
         """``n x k`` GP targets of table rows: maximized modelled objectives, then modelled

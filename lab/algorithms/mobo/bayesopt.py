@@ -62,6 +62,7 @@ from lab.algorithms.mobo.adapter import BoTorchAdapter
 from lab.algorithms.mobo.candidates import candidate_rows, local_search
 from lab.algorithms.mobo.device import DTYPE, resolve_device, seeded_torch
 from lab.algorithms.mobo.gp import KERNELS, GenomeGP, genome_tensor
+from lab.algorithms.mobo.reference_point import check_rule, search_reference_point
 from lab.algorithms.mobo.screening import (
     expected_hvi,
     expected_scalarized_improvement,
@@ -121,6 +122,10 @@ class BayesianOptimization(Algorithm):
         warm_maxiter: L-BFGS-B iterations of each later, warm-started fit.
         device: ``auto`` (a GPU when present), ``cpu`` or ``cuda``.
         chunk_size: candidates per chunk of the posterior and screening (bounds memory).
+        reference_point: where the hypervolume reference point comes from: ``auto`` (declared
+            objective thresholds, else inferred from the evaluations so far), ``thresholds``,
+            ``inferred``, or ``oracle`` (the problem's frozen point from the whole table: an
+            ablation only). See :mod:`lab.algorithms.mobo.reference_point`.
     """
 
     name: ClassVar[str] = "mobo"
@@ -149,6 +154,7 @@ class BayesianOptimization(Algorithm):
         warm_maxiter: int = 20,
         device: str = "auto",
         chunk_size: int = 4096,
+        reference_point: str = "auto",
     ) -> None:
         super().__init__(
             problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
@@ -187,6 +193,7 @@ class BayesianOptimization(Algorithm):
         self.warm_maxiter = int(warm_maxiter)
         self.device_name = device
         self.chunk_size = int(chunk_size)
+        self.reference_point = check_rule(reference_point, problem, where=self.name)
         self.device = resolve_device(device)
         self.adapter = BoTorchAdapter(
             problem,
@@ -219,6 +226,7 @@ class BayesianOptimization(Algorithm):
             "fit_maxiter": self.fit_maxiter,
             "warm_maxiter": self.warm_maxiter,
             "device": str(self.device),
+            "reference_point": self.reference_point,
         }
 
     # ------------------------------------------------------------------------------ ask/tell
@@ -237,6 +245,11 @@ class BayesianOptimization(Algorithm):
     def _propose(self, n: int, seed: int) -> np.ndarray:
         """Rows of ``n`` new architectures (one iteration; see the module docstring)."""
         t0 = time.perf_counter()
+        self.adapter.set_reference_point(
+            search_reference_point(
+                self.problem, self.history.F, self.history.feasible, rule=self.reference_point
+            )
+        )
         model = self._fit()
         t1 = time.perf_counter()
         hist_rows = self.history.rows

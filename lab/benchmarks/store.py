@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lab.benchmarks.locations import data_dir
 from lab.benchmarks.recipe import Recipe
+from lab.benchmarks.recipes.analognas import AnalogNasBenchRecipe
 from lab.benchmarks.recipes.nasbench201 import NasBench201LowFidelityRecipe
 from lab.benchmarks.recipes.nasbench201_official import NasBench201OfficialRecipe
 from lab.benchmarks.recipes.nasbench_graph import NasBenchGraphProteinsRecipe, NasBenchGraphRecipe
@@ -41,6 +42,7 @@ for _r in (
     NasBench201LowFidelityRecipe(),
     NasBench201OfficialRecipe(),
     NasBenchMacroRecipe(),
+    AnalogNasBenchRecipe(),
 ):
     register_recipe(_r)
 

@@ -44,9 +44,9 @@ def _tidy_parameters(callback) -> None:
 def tidy_help(app: typer.Typer) -> None:
     """Rewrite (in place) the help of ``app``'s commands, sub-apps and their parameters with
     :func:`paragraphs`."""
-    app.info.help = paragraphs(
-        app.info.help if isinstance(app.info.help, str) else None
-    ) or app.info.help
+    app.info.help = (
+        paragraphs(app.info.help if isinstance(app.info.help, str) else None) or app.info.help
+    )
     if app.registered_callback is not None and app.registered_callback.callback is not None:
         _tidy_parameters(app.registered_callback.callback)
     for command in app.registered_commands:

@@ -165,3 +165,44 @@ def freeze_cmd(
 
     for path in freeze(names or None):
         console.print(f"wrote {path}")
+
+
+@bench_app.command("fetch")
+def fetch_cmd(
+    name: str = typer.Argument(..., help="Benchmark whose raw files are public downloads."),
+    mirror: str | None = typer.Option(
+        None,
+        "--mirror",
+        help="Base URL laid out like a raw-data folder (<mirror>/<raw folder>/<file>) to use "
+        "instead of the original sources.",
+    ),
+) -> None:
+    """Download a benchmark's raw files from their original sources (with progress, sha256
+    verification and resumption of partial downloads) into the data directory's raw/ folder,
+    then build its table."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    from lab.benchmarks.fetch import fetch
+
+    tasks: dict[str, int] = {}
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+        TimeRemainingColumn(), console=console, transient=False,
+    ) as bar:  # fmt: skip
+
+        def progress(file: str, done: int, total: int | None) -> None:
+            if file not in tasks:
+                tasks[file] = bar.add_task(file, total=total)
+            bar.update(tasks[file], completed=done, total=total)
+
+        folder = fetch(name, mirror=mirror, progress=progress)
+    console.print(f"raw files of {name} verified in {folder}")
+    table = build_table(name, raw_dir=folder)
+    console.print(f"built {name}: {len(table)} rows -> {data_dir() / (name + '.parquet')}")

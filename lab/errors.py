@@ -27,6 +27,10 @@ class ChecksumMismatchError(BenchmarkFileError):
     """A known raw input's sha256 differs from the one its recipe expects."""
 
 
+class CachedTableChangedError(ChecksumMismatchError):
+    """A built table's Parquet file no longer has the sha256 recorded when it was written."""
+
+
 class ResourceBoundError(BenchmarkFileError):
     """Reading a file would exceed a bound (decompressed size, container length, nesting)."""
 

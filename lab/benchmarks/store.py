@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,13 @@ from lab.benchmarks.recipes.nasbench_graph import NasBenchGraphProteinsRecipe, N
 from lab.benchmarks.recipes.nasbench_macro import NasBenchMacroRecipe
 from lab.benchmarks.recipes.user_table import build_user_table
 from lab.benchmarks.table import BenchmarkTable
-from lab.errors import BenchmarkFileError, ConfigError, DuplicateNameError, unknown_name
+from lab.errors import (
+    BenchmarkFileError,
+    CachedTableChangedError,
+    ConfigError,
+    DuplicateNameError,
+    unknown_name,
+)
 from lab.spaces.base import SearchSpace
 from lab.spaces.registry import get_space, register_space_resolver
 from lab.spaces.tabular import TabularSpace
@@ -159,7 +166,15 @@ def load_table(name: str, *, directory: Path | None = None) -> BenchmarkTable:
     if name not in _RECIPES and name not in imported_names(directory):
         raise unknown_name("benchmark", name, benchmark_names(directory))
     if _is_current(name, directory):
-        table = BenchmarkTable.load(directory, name)
+        try:
+            table = BenchmarkTable.load(directory, name)
+        except CachedTableChangedError as exc:
+            recipe = _RECIPES.get(name)
+            if recipe is None or not recipe.available():
+                raise
+            # The raw files are here: rebuild rather than use (or refuse) a modified copy.
+            warnings.warn(f"{exc}; rebuilding it from the raw files", stacklevel=2)
+            return build_table(name, directory=directory)
         _CACHE[key] = table
         return table
     return build_table(name, directory=directory)

@@ -8,11 +8,15 @@ Layout (axis order explicit, as in the syne-tune blackbox repository):
 * metric columns (float64), each described by a :class:`~lab.benchmarks.metric.MetricInfo`.
 
 The JSON file beside the Parquet file holds the metric metadata, genome cardinalities, source,
-citation, licence, sha256 of every raw input and the builder version.
+citation, licence, sha256 of every raw input and the builder version, and the sha256 of the
+Parquet file itself, checked on every load (a size/mtime/ctime/inode fast path, a full hash when
+they differ): an edited cached table is never used silently.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +28,51 @@ import pandas as pd
 from lab.atomic_io import atomic_write
 from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
-from lab.errors import BenchmarkFileError
+from lab.errors import BenchmarkFileError, CachedTableChangedError
 
 #: Version of the on-disk layout; bump when the layout changes so stale tables are rebuilt.
 TABLE_FORMAT_VERSION = 1
+
+
+def _stat_record(path: Path) -> dict[str, int]:
+    """What identifies one version of a file cheaply: size, mtime, ctime and inode.
+
+    ctime cannot be set by a user (any write, ``touch`` or rename updates it), so an edit that
+    keeps size and mtime still changes the record.
+    """
+    st = Path(path).stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns,
+            "inode": st.st_ino}  # fmt: skip
+
+
+def _verified_bytes(parquet_path: Path, json_path: Path, meta: dict, name: str) -> bytes | None:
+    """Check the Parquet file against the ``table_sha256`` recorded in ``meta``.
+
+    Fast path: the file's :func:`_stat_record` equals the recorded one (it is the file written
+    then) and ``None`` is returned (read it from disk). Otherwise the file is read once and
+    hashed; on a match its bytes are returned (so what is parsed is what was hashed) and the
+    recorded stat is refreshed when the folder is writable; on a mismatch
+    :class:`~lab.errors.CachedTableChangedError` tells how to rebuild.
+    """
+    recorded = meta.get("table_sha256")
+    rebuild = f"rebuild it with `lab bench build {name}` (or import it again)"
+    if not isinstance(recorded, str):
+        raise CachedTableChangedError(f"{json_path}: no 'table_sha256' recorded; {rebuild}")
+    if meta.get("table_stat") == _stat_record(parquet_path):
+        return None
+    data = parquet_path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != recorded:
+        raise CachedTableChangedError(
+            f"{parquet_path}: sha256 {actual} differs from {recorded} recorded in {json_path.name} "
+            f"when the table was built: the cached table was modified or damaged; {rebuild}"
+        )
+    try:  # same content, new file (copied, restored): remember it, so the next load is fast
+        fresh = {**json.loads(json_path.read_text()), "table_stat": _stat_record(parquet_path)}
+        atomic_write(json_path, lambda p: Path(p).write_text(json.dumps(fresh, indent=2)))
+    except (OSError, ValueError):
+        pass  # a read-only data folder: the full hash runs again next time
+    return data
 
 
 def genome_columns(n: int) -> list[str]:
@@ -125,7 +170,10 @@ class BenchmarkTable:
         parquet_path = directory / f"{self.name}.parquet"
         json_path = directory / f"{self.name}.json"
         atomic_write(parquet_path, lambda p: self.frame.to_parquet(p, index=False))
+        # The provenance first: the checksum and stat of the file just written must win over
+        # those a loaded table carries in its meta.
         meta = {
+            **self.meta,
             "format_version": TABLE_FORMAT_VERSION,
             "name": self.name,
             "space": self.space,
@@ -133,7 +181,7 @@ class BenchmarkTable:
             "cardinalities": list(self.cardinalities),
             "metrics": {k: v.to_dict() for k, v in self.metrics.items()},
             "table_sha256": sha256_file(parquet_path),
-            **self.meta,
+            "table_stat": _stat_record(parquet_path),
         }
         atomic_write(json_path, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
         self.meta = {
@@ -170,8 +218,9 @@ class BenchmarkTable:
                 f"{json_path}: table format {meta['format_version']} is not the current "
                 f"{TABLE_FORMAT_VERSION}; rebuild with `lab bench build {name}`"
             )
+        data = _verified_bytes(parquet_path, json_path, meta, name)
         try:
-            frame = pd.read_parquet(parquet_path)
+            frame = pd.read_parquet(io.BytesIO(data) if data is not None else parquet_path)
         except Exception as exc:
             raise BenchmarkFileError(
                 f"{parquet_path}: unreadable Parquet file ({type(exc).__name__}: {exc}); "

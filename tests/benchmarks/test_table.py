@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.table import BenchmarkTable
 from lab.errors import BenchmarkFileError, ConfigError
@@ -71,7 +72,9 @@ def test_corrupted_parquet_names_file(tmp_path: Path) -> None:
     small_table().save(tmp_path)
     path = tmp_path / "toy.parquet"
     path.write_bytes(path.read_bytes()[:100])
-    with pytest.raises(BenchmarkFileError, match=r"toy\.parquet.*unreadable.*lab bench build toy"):
+    with pytest.raises(
+        BenchmarkFileError, match=r"toy\.parquet.*(unreadable|differs).*lab bench build toy"
+    ):
         BenchmarkTable.load(tmp_path, "toy")
 
 
@@ -98,5 +101,9 @@ def test_wrong_column_type_in_parquet(tmp_path: Path) -> None:
     frame = table.frame.copy()
     frame["acc"] = ["x", "y", "z", "w"]
     frame.to_parquet(tmp_path / "toy.parquet", index=False)
+    # Re-record the checksum, so that the column check (not the checksum) is what refuses it.
+    meta = json.loads((tmp_path / "toy.json").read_text())
+    meta["table_sha256"] = sha256_file(tmp_path / "toy.parquet")
+    (tmp_path / "toy.json").write_text(json.dumps(meta))
     with pytest.raises(BenchmarkFileError, match="metric column 'acc' is .* not numeric"):
         BenchmarkTable.load(tmp_path, "toy")

@@ -69,19 +69,31 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
         console.print(f"[bold]{problem.name}[/]: {problem.spec.description}")
         console.print(f"benchmark {problem.table.name}, {problem.n_architectures} architectures")
         frozen = problem.frozen()
-        t = Table("objective", "search metric", "report metric", "unit", "ideal", "nadir", "ref")
+        t = Table(
+            "objective", "search metric", "report metric", "unit", "threshold", "ideal", "nadir",
+            "ref", "search ideal", "search nadir",
+        )  # fmt: skip
+        s_ideal, s_nadir = problem.bounds("search")
         for i, o in enumerate(problem.spec.objectives):
             t.add_row(
                 o.name, o.search, o.report_metric, problem.objective_units[i],
+                "-" if o.threshold is None else f"{o.threshold:.6g}",
                 f"{problem.ideal[i]:.6g}", f"{problem.nadir[i]:.6g}",
-                f"{problem.reference_point[i]:.6g}",
+                f"{problem.reference_point[i]:.6g}", f"{s_ideal[i]:.6g}", f"{s_nadir[i]:.6g}",
             )  # fmt: skip
         console.print(t)
         console.print(
-            f"true front (report): {frozen['true_front_size']} architectures, normalized HV "
-            f"{frozen['true_front_hv']:.6f}; (search): {frozen['search_front_size']} "
-            f"architectures, HV {frozen['search_front_hv']:.6f}"
+            f"true front (report): {frozen['true_front_size']} distinct objective vectors "
+            f"({frozen['true_front_architectures']} architectures), normalized HV "
+            f"{frozen['true_front_hv']:.6f}; (search): {frozen['search_front_size']} vectors "
+            f"({frozen['search_front_architectures']} architectures), HV "
+            f"{frozen['search_front_hv']:.6f}"
         )
+        console.print(
+            f"degenerate architectures (kept, never set the normalization or fronts): "
+            f"{frozen['degenerate_rows']}; rule: {problem.space.degenerate_rule}"
+        )
+        _print_audit(problem.name)
         return
     table = load_table(name)
     meta = table.meta
@@ -206,3 +218,59 @@ def fetch_cmd(
     console.print(f"raw files of {name} verified in {folder}")
     table = build_table(name, raw_dir=folder)
     console.print(f"built {name}: {len(table)} rows -> {data_dir() / (name + '.parquet')}")
+
+
+def _audit_table(entries: dict[str, dict], title: str) -> Table:
+    t = Table(
+        "problem", "front", "best 1/3/10 share", "report ceiling", "random 100 / 500",
+        "headroom", "val->test rho", "verdict", title=title,
+    )  # fmt: skip
+    for name, a in sorted(entries.items()):
+        share = a["hv_share_best"]
+        rnd = a["random_median"]
+        rho = a["rank_correlation"]
+        t.add_row(
+            name, str(a["front_size"]), f"{share[1]:.3f} / {share[3]:.3f} / {share[10]:.3f}",
+            f"{a['report_ceiling']:.3f}", f"{rnd[100]:.3f} / {rnd[500]:.3f}",
+            f"{a['headroom']:+.3f}", "-" if rho is None else f"{rho:+.2f}", a["verdict"],
+        )  # fmt: skip
+    return t
+
+
+def _print_audit(name: str) -> None:
+    from lab.problems.registry import audit_values
+
+    entry = audit_values().get(name)
+    if entry is None:
+        console.print(f"audit: none stored; run `lab bench audit {name}`")
+        return
+    console.print(_audit_table({name: entry}, "audit (benchmarks/audit.yaml)"))
+
+
+@bench_app.command("audit")
+def audit_cmd(
+    names: list[str] | None = typer.Argument(None, help="Problems (default: all available)."),
+    seeds: int = typer.Option(10, min=10, help="Random-search seeds (at least 10)."),
+) -> None:
+    """Audit problems: can results on them tell algorithms apart? Measures, from the full table,
+    the front size in distinct vectors, the front hypervolume share of its best 1/3/10 points,
+    the report hypervolume of the exact search front (ceiling), random search's median report
+    hypervolume at 100 and 500 evaluations and the val->test rank correlation on the front, gives
+    a verdict (discriminative, saturating, noise-dominated) and stores it in audit.yaml beside
+    the frozen points."""
+    from rich.progress import Progress
+
+    from lab.analysis.problem_audit import audit_problems
+    from lab.problems.registry import get_problem, problem_names, write_audit
+
+    todo = names or problem_names(available_only=True)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("auditing", total=len(todo))
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=f"auditing {name}")
+
+        entries = audit_problems([get_problem(n) for n in todo], seeds=seeds, progress=step)
+    console.print(_audit_table(entries, "problem audit"))
+    for path in write_audit(entries):
+        console.print(f"wrote {path}")

@@ -49,6 +49,7 @@ def run_command(
     from lab.experiments.executors import EXECUTORS
     from lab.experiments.expansion import expand
     from lab.experiments.runner import plan_table, run_sweep
+    from lab.problems.registry import audit_warnings
     from lab.results.query import load_manifests
     from lab.results.store import ResultsStore
     from lab.results.summary import final_summary, summary_table
@@ -59,6 +60,8 @@ def run_command(
         )
     sweep = load_config(config)
     store = ResultsStore(results_dir)
+    for warning in audit_warnings(list(sweep.problems)):
+        console.print(f"[yellow]warning:[/] {warning}")
     if dry_run:
         console.print(plan_table(sweep, expand(sweep), store))
         return

@@ -34,6 +34,8 @@ from lab.problems.problem import Problem
 from lab.problems.spec import ProblemSpec, is_problem_spec_file, load_spec_file
 
 __all__ = [
+    "AUDIT_FILE",
+    "audit_values",
     "check_frozen",
     "freeze",
     "frozen_values",
@@ -41,7 +43,16 @@ __all__ = [
     "problem_names",
     "problem_origin",
     "problem_specs",
+    "write_audit",
 ]
+
+#: The problem audit (``lab bench audit``), stored beside ``frozen.yaml`` in each spec layer.
+AUDIT_FILE = "audit.yaml"
+AUDIT_HEADER = (
+    "# Problem audit: can results on each problem tell algorithms apart? Computed from the full\n"
+    "# tables by `lab bench audit` (see lab/analysis/problem_audit.py for the measures and the\n"
+    "# verdict thresholds); do not edit by hand.\n"
+)
 
 FROZEN_HEADER = (
     "# Frozen normalization and exact-front statistics of every problem, computed from the\n"
@@ -67,15 +78,13 @@ class ProblemOrigin:
     frozen: dict[str, Any] | None = None
 
 
-def _read_frozen_file(path: Path) -> dict[str, dict]:
+def _read_frozen_file(path: Path, *, command: str = "lab bench freeze") -> dict[str, dict]:
     if not path.is_file():
         return {}
     try:
         values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"{path}: unreadable frozen points ({exc}); regenerate with `lab bench freeze`"
-        ) from None
+        raise ConfigError(f"{path}: unreadable ({exc}); regenerate it with `{command}`") from None
     if not isinstance(values, dict):
         raise ConfigError(f"{path}: expected a mapping of problem names; regenerate it")
     return values
@@ -115,7 +124,7 @@ def _catalogue() -> dict[str, ProblemOrigin]:
     out: dict[str, ProblemOrigin] = {}
     for layer in spec_layers():
         for path in sorted(layer.path.glob("*.yaml")):
-            if path.name == FROZEN_FILE or not is_problem_spec_file(path):
+            if path.name in (FROZEN_FILE, AUDIT_FILE) or not is_problem_spec_file(path):
                 continue
             for spec in load_spec_file(path):
                 _add(out, ProblemOrigin(spec, str(path), layer))
@@ -250,3 +259,63 @@ def freeze(names: list[str] | None = None) -> list[Path]:
         atomic_write_text(layer.frozen_file, text)
         written.append(layer.frozen_file)
     return written
+
+
+def audit_values() -> dict[str, dict]:
+    """The stored audit of every problem that has one (``audit.yaml`` of the layer declaring
+    it)."""
+    out: dict[str, dict] = {}
+    for layer in spec_layers():
+        for name, values in _read_frozen_file(
+            layer.path / AUDIT_FILE, command="lab bench audit"
+        ).items():
+            origin = _catalogue().get(name)
+            if origin is not None and origin.layer == layer:
+                out.setdefault(name, values)
+    return out
+
+
+def write_audit(entries: dict[str, dict]) -> list[Path]:
+    """Store audit ``entries`` (problem name -> audit) in the ``audit.yaml`` of the layer that
+    declares each problem, keeping the other problems' entries. Returns the files written."""
+    by_layer: dict[SpecLayer, dict[str, dict]] = {}
+    for name, entry in entries.items():
+        origin = problem_origin(name)
+        if origin.layer is None or not origin.layer.writable:
+            raise ConfigError(
+                f"problem {name!r} ({origin.file}) is not declared in a writable spec folder; "
+                "its audit cannot be stored (audit your own problems in ./benchmarks/)"
+            )
+        by_layer.setdefault(origin.layer, {})[name] = entry
+    written = []
+    for layer, layer_entries in by_layer.items():
+        path = layer.path / AUDIT_FILE
+        values = _read_frozen_file(path, command="lab bench audit")
+        values.update(layer_entries)
+        text = AUDIT_HEADER + yaml.safe_dump(dict(sorted(values.items())), sort_keys=True)
+        atomic_write_text(path, text)
+        written.append(path)
+    return written
+
+
+def audit_warnings(names: list[str]) -> list[str]:
+    """A warning per problem of ``names`` whose stored audit is not ``discriminative`` (or that
+    has no audit): results on it may not tell algorithms apart."""
+    audits = audit_values()
+    out = []
+    for name in sorted(set(names)):
+        entry = audits.get(name)
+        if entry is None:
+            out.append(
+                f"problem {name!r} has no audit; run `lab bench audit {name}` to learn whether "
+                "results on it can tell algorithms apart"
+            )
+        elif entry.get("verdict") != "discriminative":
+            out.append(
+                f"problem {name!r} is {entry.get('verdict')} by its audit (best point holds "
+                f"{entry['hv_share_best'][1]:.0%} of the front's hypervolume; random search at "
+                f"500 evaluations reaches {entry['random_median'][500]:.3f} of a report ceiling "
+                f"of {entry['report_ceiling']:.3f}); differences between algorithms on it may "
+                "mean little (see `lab bench show " + name + "`)"
+            )
+    return out

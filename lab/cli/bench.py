@@ -57,6 +57,48 @@ def list_benchmarks() -> None:
         )
         ptable.add_row(name, spec.benchmark, objs, cons or "-")
     console.print(ptable)
+    _print_unavailable(specs, available)
+
+
+def _print_unavailable(specs: dict, available: set[str]) -> None:
+    """Say which declared problems are not listed (their table is not here) and which user
+    table specs in the spec folders have not been imported, with the command for each."""
+    from lab.benchmarks.fetch import sources
+    from lab.benchmarks.locations import spec_layers
+    from lab.problems.spec import is_problem_spec_file
+
+    missing: dict[str, list[str]] = {}
+    for name, spec in specs.items():
+        if spec.benchmark not in available:
+            missing.setdefault(spec.benchmark, []).append(name)
+    fetchable = sources()
+    for bench, names in sorted(missing.items()):
+        if bench in recipes():
+            how = (
+                f"`lab bench fetch {bench}`"
+                if bench in fetchable
+                else f"`lab bench import {bench} --from PATH`"
+            )
+        else:
+            how = f"no benchmark {bench!r} is built in or imported: check the spec's 'benchmark'"
+        console.print(f"{len(names)} problem(s) over {bench} not listed (table not here): {how}")
+    imported = {st.name for st in benchmark_status()}
+    for layer in spec_layers()[1:]:
+        for path in sorted(layer.path.glob("*.yaml")):
+            if path.name != "frozen.yaml" and not is_problem_spec_file(path):
+                import yaml
+
+                try:
+                    table_name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+                        "name"
+                    )
+                except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
+                    table_name = None
+                if table_name not in imported:
+                    console.print(
+                        f"user table spec {path} is not imported: "
+                        f"`lab bench import {table_name or 'NAME'} --from {path}`"
+                    )
 
 
 @bench_app.command("show")

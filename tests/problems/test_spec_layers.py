@@ -1,0 +1,99 @@
+"""Layered spec locations: built-ins ship inside the package; ./benchmarks/ and
+$LAB_BENCHMARKS_DIR add to them; clashes name both files; unfrozen problems are refused with
+the command that freezes them; frozen points land beside the spec that declares the problem."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lab.benchmarks import locations
+from lab.errors import ConfigError, DuplicateNameError
+from lab.problems.registry import freeze, get_problem, problem_origin, problem_specs
+
+USER_PROBLEM = """
+benchmark: "{graph}"
+problems:
+  - name: "my-{dataset}-err-params"
+    for_each: {dataset: [cora], graph: [nasbench-graph]}
+    objectives:
+      - {name: error, search: "val_acc_{dataset}", report: "test_acc_{dataset}"}
+      - {name: params, search: "params_{dataset}"}
+"""
+
+
+def test_builtin_specs_ship_inside_the_package() -> None:
+    folder = locations.builtin_specs_dir()
+    assert (Path(locations.__file__).parents[1] / "_builtin_benchmarks").exists()
+    assert (folder / "frozen.yaml").is_file() and (folder / "nasbench_graph.yaml").is_file()
+    assert problem_origin("nbg-cora-err-lat").layer.kind == "builtin"
+
+
+def test_working_folder_specs_add_to_the_builtins(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LAB_BENCHMARKS_DIR", raising=False)
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "mine.yaml").write_text(USER_PROBLEM)
+    specs = problem_specs()
+    assert "my-cora-err-params" in specs and "nbg-cora-err-lat" in specs
+    assert specs["my-cora-err-params"].benchmark == "nasbench-graph"  # placeholder filled
+    with pytest.raises(
+        ConfigError, match=r"no frozen normalization.*`lab bench freeze my-cora-err-params`"
+    ):
+        get_problem("my-cora-err-params")
+    (written,) = freeze(["my-cora-err-params"])
+    assert written == tmp_path / "benchmarks" / "frozen.yaml"
+    assert get_problem("my-cora-err-params").n_obj == 2
+    builtin_frozen = (locations.builtin_specs_dir() / "frozen.yaml").read_text()
+    assert "my-cora-err-params" not in builtin_frozen
+
+
+def test_env_folder_clash_names_both_files(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "env").mkdir()
+    monkeypatch.setenv("LAB_BENCHMARKS_DIR", str(tmp_path / "env"))
+    clash = USER_PROBLEM.replace('"my-{dataset}-err-params"', '"nbg-{dataset}-err-lat"')
+    (tmp_path / "env" / "clash.yaml").write_text(clash)
+    with pytest.raises(DuplicateNameError) as info:
+        problem_specs()
+    message = str(info.value)
+    assert "nbg-cora-err-lat" in message and "nasbench_graph.yaml" in message
+    assert str(tmp_path / "env" / "clash.yaml") in message
+
+
+def test_an_installed_builtin_layer_is_never_written(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(locations, "builtin_specs_editable", lambda: False)
+    with pytest.raises(ConfigError, match="built into the installed package"):
+        freeze(["nbg-cora-err-lat"])
+
+
+def test_fresh_clone_lists_builtin_problems_without_any_file(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "LAB_DATA_DIR": str(tmp_path / "tables"),
+        "LAB_RAW_DATA_DIR": str(tmp_path / "no-raw-files"),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "COLUMNS": "200",
+    }
+    env.pop("LAB_BENCHMARKS_DIR", None)
+    out = subprocess.run(
+        [sys.executable, "-c", "from lab.cli.main import run; run()", "bench", "list"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    for name in ("anb-err-analog-drift", "anb-err-params-drop", "nbg-cora-err-lat"):
+        assert name in out.stdout
+    assert "not listed (table not here): `lab bench fetch nasbench201-12ep`" in out.stdout
+
+
+def test_surrogates_folder_is_the_working_folders(tmp_path: Path, monkeypatch) -> None:
+    from lab.surrogates.artifact import surrogates_dir
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LAB_SURROGATES_DIR", raising=False)
+    assert surrogates_dir() == tmp_path / "surrogates"

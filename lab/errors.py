@@ -1,7 +1,30 @@
-"""The laboratory's exception hierarchy.
+"""The laboratory's exception hierarchy: every error it raises on purpose, in one file.
 
 Every error raised on bad input derives from :class:`LabError` and says which file, which field
-and how to fix it, so that command-line users see one readable line instead of a traceback.
+and how to fix it, so that command-line users see one readable line instead of a traceback::
+
+    LabError
+    ├── InputError (also a ValueError)       a value handed to the lab is invalid
+    │   ├── ConfigError                      a YAML spec or configuration is invalid
+    │   │   └── ParameterError               an algorithm's hyperparameters are invalid
+    │   ├── IndicatorInputError              bad front, bounds or reference point
+    │   ├── StatsInputError                  bad table or too few observations
+    │   └── InvalidArchitectureError         a genome or architecture string denotes nothing
+    ├── UnknownNameError (also a KeyError)   a registry lookup failed; lists the valid names
+    ├── DuplicateNameError                   a registry was asked to hold a name twice
+    ├── BenchmarkFileError                   raw or built benchmark files
+    │   ├── UnsafePickleError, RawFilesMissingError
+    │   ├── ChecksumMismatchError → CachedTableChangedError
+    │   └── ResourceBoundError               reading would exceed a size or depth bound
+    ├── ResultsStoreError                    the results store
+    ├── SurrogateError                       surrogate misuse
+    │   └── SurrogateFileError → UnsafeModelError
+    ├── AnalysisError                        an experiment cannot be analysed
+    └── FigureError                          a figure cannot be drawn
+
+The input errors also derive from :class:`ValueError` (and the name error from
+:class:`KeyError`), so callers that caught the built-in types keep working, and pydantic validators
+that raise them report them as validation errors.
 """
 
 from __future__ import annotations
@@ -9,6 +32,31 @@ from __future__ import annotations
 
 class LabError(Exception):
     """Base class of every error the laboratory raises on purpose."""
+
+
+class InputError(LabError, ValueError):
+    """A value handed to the laboratory (argument, array, option) is invalid; the message names
+    the value, what was expected and how to fix it."""
+
+
+class ConfigError(InputError):
+    """A YAML spec or configuration is invalid."""
+
+
+class ParameterError(ConfigError):
+    """An algorithm's hyperparameters are invalid (unknown name, wrong type, out of range)."""
+
+
+class IndicatorInputError(InputError):
+    """An indicator's input has the wrong shape, a non-finite value or inconsistent bounds."""
+
+
+class StatsInputError(InputError):
+    """A statistics routine got input it cannot use; the message says which and why."""
+
+
+class InvalidArchitectureError(InputError):
+    """A genome or architecture string does not denote an architecture of its search space."""
 
 
 class BenchmarkFileError(LabError):
@@ -35,8 +83,30 @@ class ResourceBoundError(BenchmarkFileError):
     """Reading a file would exceed a bound (decompressed size, container length, nesting)."""
 
 
-class ConfigError(LabError):
-    """A YAML spec or configuration is invalid."""
+class ResultsStoreError(LabError):
+    """A results-store file is missing or unreadable, or an experiment does not exist."""
+
+
+class SurrogateError(LabError):
+    """A surrogate was misused: unknown encoding or predictor, bad targets, not fitted."""
+
+
+class SurrogateFileError(SurrogateError):
+    """A saved surrogate is missing, incomplete, or does not match what its card says."""
+
+
+class UnsafeModelError(SurrogateFileError):
+    """A model file asks for a type outside the explicit allow-list; it is not loaded."""
+
+
+class AnalysisError(LabError):
+    """An experiment cannot be analysed (no complete runs, inconsistent histories, unknown
+    baseline) or a saved analysis cannot be loaded (missing, stale, unreadable)."""
+
+
+class FigureError(LabError):
+    """A figure cannot be drawn from what the recipe names (unknown problem or algorithm,
+    missing or malformed table); the message names the recipe, the field and the fix."""
 
 
 class UnknownNameError(LabError, KeyError):

@@ -20,6 +20,7 @@ import numpy as np
 
 from lab.algorithms.history import History
 from lab.algorithms.initial_design import initial_design
+from lab.errors import ParameterError
 from lab.problems.pareto import nondominated_mask
 from lab.problems.problem import Evaluation, Problem
 
@@ -54,13 +55,13 @@ class Algorithm(ABC):
         init: str = "random",
     ) -> None:
         if budget < 1:
-            raise ValueError(f"budget must be >= 1, got {budget}")
+            raise ParameterError(f"budget must be >= 1, got {budget}")
         if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+            raise ParameterError(f"batch_size must be >= 1, got {batch_size}")
         if n_init < 1:
-            raise ValueError(f"n_init must be >= 1, got {n_init}")
+            raise ParameterError(f"n_init must be >= 1, got {n_init}")
         if budget > problem.n_architectures and not self.allows_repeats:
-            raise ValueError(
+            raise ParameterError(
                 f"budget {budget} exceeds the {problem.n_architectures} architectures of "
                 f"{problem.name}"
             )

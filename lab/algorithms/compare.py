@@ -33,7 +33,7 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 
 from lab.algorithms.registry import algorithm_names, algorithm_target, make_algorithm
-from lab.atomic_io import atomic_write
+from lab.fileio import atomic_write
 from lab.problems import NORMALIZED_REFERENCE, get_problem
 
 BASELINE = "random"

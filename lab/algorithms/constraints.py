@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lab.errors import InputError
 from lab.problems.pareto import nondominated_mask
 
 
@@ -17,7 +18,7 @@ def violation(G: np.ndarray) -> np.ndarray:
     """Total constraint violation ``sum_j max(g_j, 0)`` of each row of ``G`` (``n x c``)."""
     G = np.asarray(G, dtype=np.float64)
     if G.ndim != 2:
-        raise ValueError(f"G must be n x c, got shape {G.shape}")
+        raise InputError(f"G must be n x c, got shape {G.shape}")
     return np.clip(G, 0.0, None).sum(axis=1)
 
 

@@ -26,6 +26,7 @@ from pymoo.core.survival import Survival
 from pymoo.operators.selection.tournament import TournamentSelection, compare
 
 from lab.algorithms.pymoo_driver import PymooAlgorithm
+from lab.errors import InputError, ParameterError
 from lab.problems.problem import Problem
 
 
@@ -45,7 +46,7 @@ def ibea_fitness(F: np.ndarray, kappa: float) -> tuple[np.ndarray, np.ndarray]:
         zero diagonal (the amount point ``i`` takes from point ``j``'s fitness).
     """
     if kappa <= 0:
-        raise ValueError(f"kappa must be > 0, got {kappa}")
+        raise InputError(f"kappa must be > 0, got {kappa}")
     F = np.asarray(F, dtype=np.float64)
     lo, hi = F.min(axis=0), F.max(axis=0)
     Fs = (F - lo) / np.where(hi > lo, hi - lo, 1.0)
@@ -134,7 +135,7 @@ class IBEASearch(PymooAlgorithm):
             crossover_prob=crossover_prob, mutation_prob=mutation_prob,
         )  # fmt: skip
         if kappa <= 0:
-            raise ValueError(f"ibea: kappa must be > 0, got {kappa}")
+            raise ParameterError(f"ibea: kappa must be > 0, got {kappa}")
         self.kappa = float(kappa)
 
     def hyperparameters(self) -> dict[str, Any]:

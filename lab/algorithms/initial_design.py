@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lab.errors import ParameterError
 from lab.problems.problem import Problem
 
 METHODS = ("random", "lhs")
@@ -23,10 +24,12 @@ def initial_design(
         ``n`` int64 row indices into the problem's table, in evaluation order.
     """
     if method not in METHODS:
-        raise ValueError(f"unknown initial design {method!r}; valid: {list(METHODS)}")
+        raise ParameterError(f"unknown initial design {method!r}; valid: {list(METHODS)}")
     n = int(n)
     if not 0 < n <= problem.n_architectures:
-        raise ValueError(f"initial design size must be in 1..{problem.n_architectures}, got {n}")
+        raise ParameterError(
+            f"initial design size must be in 1..{problem.n_architectures}, got {n}"
+        )
     if method == "random":
         return problem.sample_rows(n, rng)
     cards = problem.cardinalities

@@ -38,6 +38,7 @@ from scipy.special import comb
 
 from lab.algorithms.pymoo_driver import PymooAlgorithm
 from lab.algorithms.scalarization import chebyshev, observed_normalize
+from lab.errors import ParameterError
 from lab.problems.problem import Problem
 
 
@@ -245,9 +246,9 @@ class MOEADSearch(PymooAlgorithm):
             crossover_prob=crossover_prob, mutation_prob=mutation_prob,
         )  # fmt: skip
         if n_neighbors < 2:
-            raise ValueError(f"moead: n_neighbors must be >= 2, got {n_neighbors}")
+            raise ParameterError(f"moead: n_neighbors must be >= 2, got {n_neighbors}")
         if decomposition not in DECOMPOSITIONS:
-            raise ValueError(
+            raise ParameterError(
                 f"moead: unknown decomposition {decomposition!r}; valid: {list(DECOMPOSITIONS)}"
             )
         self.n_neighbors = int(n_neighbors)

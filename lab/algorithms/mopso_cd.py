@@ -18,6 +18,7 @@ from pymoo.core.population import Population
 from pymoo.util.archive import MultiObjectiveArchive
 
 from lab.algorithms.pymoo_driver import PymooAlgorithm
+from lab.errors import ParameterError
 from lab.problems.problem import Problem
 
 
@@ -96,9 +97,11 @@ class MOPSOCDSearch(PymooAlgorithm):
             pop_size=pop_size,
         )  # fmt: skip
         if archive_size < 1:
-            raise ValueError(f"mopso_cd: archive_size must be >= 1, got {archive_size}")
+            raise ParameterError(f"mopso_cd: archive_size must be >= 1, got {archive_size}")
         if max_velocity_rate <= 0:
-            raise ValueError(f"mopso_cd: max_velocity_rate must be > 0, got {max_velocity_rate}")
+            raise ParameterError(
+                f"mopso_cd: max_velocity_rate must be > 0, got {max_velocity_rate}"
+            )
         self.w, self.c1, self.c2 = float(w), float(c1), float(c2)
         self.max_velocity_rate = float(max_velocity_rate)
         self.archive_size = int(archive_size)

@@ -45,6 +45,7 @@ from lab.algorithms.pymoo_operators import (
     TableProblem,
     make_crossover,
 )
+from lab.errors import ParameterError
 from lab.problems.problem import Evaluation, Problem
 
 #: pymoo gets its own seed, drawn from the algorithm's generator (``< 2**31``).
@@ -85,15 +86,17 @@ class PymooAlgorithm(Algorithm):
             problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
         )
         if pop_size < 2:
-            raise ValueError(f"{self.name}: pop_size must be >= 2, got {pop_size}")
+            raise ParameterError(f"{self.name}: pop_size must be >= 2, got {pop_size}")
         if n_offsprings is not None and n_offsprings < 1:
-            raise ValueError(f"{self.name}: n_offsprings must be >= 1, got {n_offsprings}")
+            raise ParameterError(f"{self.name}: n_offsprings must be >= 1, got {n_offsprings}")
         if crossover not in CROSSOVERS:
-            raise ValueError(
+            raise ParameterError(
                 f"{self.name}: unknown crossover {crossover!r}; valid: {sorted(CROSSOVERS)}"
             )
         if mutation_prob is not None and not 0.0 < mutation_prob <= 1.0:
-            raise ValueError(f"{self.name}: mutation_prob must be in (0, 1], got {mutation_prob}")
+            raise ParameterError(
+                f"{self.name}: mutation_prob must be in (0, 1], got {mutation_prob}"
+            )
         self.pop_size = int(pop_size)
         self.n_offsprings = None if n_offsprings is None else int(n_offsprings)
         self.crossover = crossover

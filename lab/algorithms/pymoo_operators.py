@@ -20,6 +20,7 @@ from pymoo.operators.crossover.pntx import SinglePointCrossover, TwoPointCrossov
 from pymoo.operators.crossover.ux import UniformCrossover
 
 from lab.algorithms.genome_ops import categorical_mutation, resample_rows
+from lab.errors import InputError, ParameterError
 from lab.problems.problem import Problem
 
 CROSSOVERS: dict[str, type[Crossover]] = {
@@ -33,9 +34,9 @@ def make_crossover(name: str, *, prob: float) -> Crossover:
     """pymoo crossover ``uniform``, ``one_point`` or ``two_point`` applied with probability
     ``prob`` per mating (otherwise the parents are copied)."""
     if name not in CROSSOVERS:
-        raise ValueError(f"unknown crossover {name!r}; valid: {sorted(CROSSOVERS)}")
+        raise ParameterError(f"unknown crossover {name!r}; valid: {sorted(CROSSOVERS)}")
     if not 0.0 <= prob <= 1.0:
-        raise ValueError(f"crossover probability must be in [0, 1], got {prob}")
+        raise ParameterError(f"crossover probability must be in [0, 1], got {prob}")
     return CROSSOVERS[name](prob=prob)
 
 
@@ -147,7 +148,7 @@ class ResampleInvalidRepair(Repair):
         if not bad.any():
             return X
         if random_state is None:
-            raise ValueError("ResampleInvalidRepair needs pymoo's random_state (a Generator)")
+            raise InputError("ResampleInvalidRepair needs pymoo's random_state (a Generator)")
         blocked = np.zeros(self.problem.n_architectures, dtype=bool)
         rows = resample_rows(self.problem, genomes[bad], random_state, blocked=blocked)
         out = np.array(X, dtype=np.float64 if X.dtype.kind == "f" else np.int64, copy=True)

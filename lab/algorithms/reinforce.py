@@ -23,6 +23,7 @@ from lab.algorithms.base import Algorithm
 from lab.algorithms.constraints import violation
 from lab.algorithms.genome_ops import resample_rows
 from lab.algorithms.scalarization import observed_normalize, simplex_weights
+from lab.errors import ParameterError
 from lab.problems.problem import Evaluation, Problem
 
 
@@ -70,11 +71,13 @@ class ReinforceSearch(Algorithm):
             problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
         )
         if learning_rate <= 0:
-            raise ValueError(f"reinforce: learning_rate must be > 0, got {learning_rate}")
+            raise ParameterError(f"reinforce: learning_rate must be > 0, got {learning_rate}")
         if not 0.0 <= baseline_decay < 1.0:
-            raise ValueError(f"reinforce: baseline_decay must be in [0, 1), got {baseline_decay}")
+            raise ParameterError(
+                f"reinforce: baseline_decay must be in [0, 1), got {baseline_decay}"
+            )
         if max_resamples < 1:
-            raise ValueError(f"reinforce: max_resamples must be >= 1, got {max_resamples}")
+            raise ParameterError(f"reinforce: max_resamples must be >= 1, got {max_resamples}")
         self.learning_rate = float(learning_rate)
         self.baseline_decay = float(baseline_decay)
         self.max_resamples = int(max_resamples)

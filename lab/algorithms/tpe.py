@@ -20,6 +20,7 @@ import numpy as np
 
 from lab.algorithms.base import Algorithm
 from lab.algorithms.genome_ops import resample_rows
+from lab.errors import ParameterError
 from lab.problems.problem import Evaluation, Problem
 
 _SEED_BOUND = 2**31 - 1
@@ -73,7 +74,7 @@ class TPESearch(Algorithm):
             problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
         )
         if n_startup_trials < 0 or n_ei_candidates < 1 or max_retries < 1:
-            raise ValueError(
+            raise ParameterError(
                 "tpe: need n_startup_trials >= 0, n_ei_candidates >= 1 and max_retries >= 1"
             )
         self.n_startup_trials = int(n_startup_trials)

@@ -7,8 +7,8 @@ figure code) without recomputing.
 """
 
 from lab.analysis.analyze import analyze_experiment
-from lab.analysis.errors import AnalysisError
 from lab.analysis.result import TABLES, AnalysisResult, analysis_dir, load_analysis
+from lab.errors import AnalysisError
 
 __all__ = [
     "TABLES",

@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 
-from lab.analysis.errors import AnalysisError
 from lab.analysis.final_indicators import FINAL_COLUMNS, final_indicators
 from lab.analysis.generalization import GENERALIZATION_COLUMNS, generalization_table
 from lab.analysis.latex import latex_table
@@ -32,7 +31,6 @@ from lab.analysis.result import (
     AnalysisResult,
     analysis_dir,
     runs_fingerprint,
-    write_json,
     write_table,
 )
 from lab.analysis.run_arrays import problem_runs
@@ -47,7 +45,8 @@ from lab.analysis.significance import (
 from lab.analysis.summary import N_RESAMPLES, SUMMARY_METRICS, summarize_metrics
 from lab.analysis.traces import TRACE_COLUMNS, TRACE_POINTS, traces_table
 from lab.analysis.transfer import TRANSFER_COLUMNS, transfer_table, transfer_targets
-from lab.atomic_io import atomic_write_text
+from lab.errors import AnalysisError
+from lab.fileio import atomic_write_text, write_json
 from lab.results.provenance import library_versions, utc_now
 from lab.results.query import load_experiment
 from lab.results.store import ResultsStore

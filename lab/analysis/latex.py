@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from lab.errors import InputError
+
 #: Display names of the metrics.
 METRIC_TITLES: dict[str, str] = {
     "hv_normalized": "Normalized hypervolume",
@@ -102,7 +104,7 @@ def latex_table(
     """
     rows = summary[summary["metric"] == metric]
     if rows.empty:
-        raise ValueError(f"the summary has no rows for metric {metric!r}")
+        raise InputError(f"the summary has no rows for metric {metric!r}")
     labels = sorted(rows["label"].unique())
     if algorithms is None:
         algorithms = ([baseline] if baseline in labels else []) + [

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from lab.errors import InputError
 from lab.indicators.hypervolume import hypervolume_unchecked
 from lab.problems.problem import NORMALIZED_REFERENCE, Problem
 from lab.stats import returned_set
@@ -167,7 +168,7 @@ def verdict(audit: dict[str, Any]) -> str:
 def audit_problem(problem: Problem, *, seeds: int = DEFAULT_SEEDS) -> dict[str, Any]:
     """The audit of one problem, as plain data (what ``benchmarks/audit.yaml`` stores)."""
     if seeds < 10:
-        raise ValueError(f"the audit needs at least 10 random-search seeds, got {seeds}")
+        raise InputError(f"the audit needs at least 10 random-search seeds, got {seeds}")
     front = problem.normalize(problem.true_front("report"))
     randoms = random_search_hv(problem, seeds=seeds)
     ceiling = report_hv(problem, problem.true_front_rows("search"))

@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from lab.analysis.errors import AnalysisError
-from lab.atomic_io import atomic_write, atomic_write_text
+from lab.errors import AnalysisError
+from lab.fileio import atomic_write
 from lab.results.store import ResultsStore
 
 ANALYSIS_DIR = "analysis"
@@ -107,24 +106,6 @@ def runs_fingerprint(manifests: list[dict[str, Any]]) -> tuple[str, int]:
     )
     digest = hashlib.sha256(json.dumps(pairs).encode()).hexdigest()
     return digest, len(pairs)
-
-
-def _json_clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_clean(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        return _json_clean(value.item())
-    return value
-
-
-def write_json(path: Path, value: Any) -> None:
-    """Strict JSON (NaN and infinities as ``null``), written atomically."""
-    text = json.dumps(_json_clean(value), indent=2, sort_keys=False, allow_nan=False)
-    atomic_write_text(path, text + "\n")
 
 
 def write_table(directory: Path, name: str, table: pd.DataFrame) -> dict[str, Path]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lab.analysis.errors import AnalysisError
+from lab.errors import AnalysisError
 from lab.problems import NORMALIZED_REFERENCE, Problem, get_problem
 
 #: Run-identifying columns carried into every per-run analysis table, in order.

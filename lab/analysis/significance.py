@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from lab.analysis.errors import AnalysisError
+from lab.errors import AnalysisError
 from lab.stats import StatsInputError, pairwise_tests, rank_algorithms
 from lab.stats.pairwise import PAIRWISE_COLUMNS
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lab.analysis.errors import AnalysisError
 from lab.analysis.run_arrays import RUN_KEYS, ProblemRuns
+from lab.errors import AnalysisError
 from lab.indicators.hypervolume import hypervolume_unchecked
 from lab.problems import NORMALIZED_REFERENCE, Problem, get_problem, problem_names, problem_specs
 

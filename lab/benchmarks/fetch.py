@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.locations import download_dir
 from lab.benchmarks.recipes import nasbench201, nasbench_macro
 from lab.errors import BenchmarkFileError, ChecksumMismatchError, LabError, unknown_name
+from lab.fileio import sha256_file
 
 #: Commits of the upstream repositories the URLs are pinned to (the files never change there).
 MINI_NB201_COMMIT = "58b36f61b69b5ecb85e306cf0354b2ee5ea5f1e1"

@@ -25,10 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lab.atomic_io import atomic_write
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.errors import BenchmarkFileError, CachedTableChangedError
+from lab.fileio import atomic_write, sha256_file, write_json
 
 #: Version of the on-disk layout; bump when the layout changes so stale tables are rebuilt.
 TABLE_FORMAT_VERSION = 1
@@ -183,7 +182,7 @@ class BenchmarkTable:
             "table_sha256": sha256_file(parquet_path),
             "table_stat": _stat_record(parquet_path),
         }
-        atomic_write(json_path, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+        write_json(json_path, meta)
         self.meta = {
             k: v
             for k, v in meta.items()

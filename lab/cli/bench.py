@@ -86,13 +86,12 @@ def _print_unavailable(specs: dict, available: set[str]) -> None:
     for layer in spec_layers()[1:]:
         for path in sorted(layer.path.glob("*.yaml")):
             if path.name != "frozen.yaml" and not is_problem_spec_file(path):
-                import yaml
+                from lab.config_file import read_yaml
+                from lab.errors import ConfigError
 
                 try:
-                    table_name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
-                        "name"
-                    )
-                except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
+                    table_name = (read_yaml(path, what="user table spec")[1] or {}).get("name")
+                except (ConfigError, AttributeError):
                     table_name = None
                 if table_name not in imported:
                     console.print(

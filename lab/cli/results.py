@@ -84,7 +84,7 @@ def show(
         if export.suffix not in (".parquet", ".csv"):
             raise ConfigError(f"--export {export}: use a .parquet or .csv file name")
         tidy = load_experiment(experiment, root=results_dir)
-        from lab.atomic_io import atomic_write
+        from lab.fileio import atomic_write
 
         if export.suffix == ".parquet":
             atomic_write(export, lambda tmp: tidy.to_parquet(tmp, index=False))

@@ -113,8 +113,8 @@ def evaluate(
 @surrogate_app.command("ls")
 def list_surrogates() -> None:
     """Saved surrogates and their cards."""
+    from lab.errors import SurrogateFileError
     from lab.surrogates.artifact import read_card, surrogate_names, surrogates_dir
-    from lab.surrogates.errors import SurrogateFileError
 
     table = Table(title=f"Surrogates in {surrogates_dir()}")
     for col in (
@@ -174,9 +174,9 @@ def curve(
 ) -> None:
     """Learning curves: metrics vs training size per predictor, over seeds; writes the long
     results (CSV), the curve table (CSV) and a Markdown table of Kendall tau."""
-    from lab.atomic_io import atomic_write, atomic_write_text
     from lab.benchmarks.store import load_table
     from lab.errors import ConfigError
+    from lab.fileio import atomic_write, atomic_write_text
     from lab.surrogates.evaluation import (
         Task,
         curve_markdown,
@@ -255,8 +255,8 @@ def fidelity(
 ) -> None:
     """Run the same comparison on the surrogate table and on the true table; report the ranking
     agreement (Kendall tau) and per-algorithm hypervolume differences."""
-    from lab.atomic_io import atomic_write
     from lab.benchmarks.store import load_table
+    from lab.fileio import atomic_write
     from lab.problems.registry import get_problem
     from lab.surrogates.benchmark import surrogate_problem
     from lab.surrogates.fidelity import fidelity_check
@@ -311,8 +311,8 @@ def importance(
     """Which positions and operations drive each target: tables (CSV) and a plot (PNG + PDF)."""
     import numpy as np
 
-    from lab.atomic_io import atomic_write
     from lab.benchmarks.store import load_table
+    from lab.fileio import atomic_write
     from lab.surrogates.artifact import load_surrogate
     from lab.surrogates.importance import (
         feature_importance,

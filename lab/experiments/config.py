@@ -48,19 +48,19 @@ from pydantic import (
     model_validator,
 )
 
+from lab.config_file import format_validation_error, read_yaml
 from lab.errors import ConfigError, LabError
 from lab.run_ids import canonical_json
-from lab.yaml_io import read_yaml
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def _json_value(value: Any, where: str) -> Any:
-    """``value`` if it survives canonical JSON (it becomes part of a run id), else ValueError."""
+    """``value`` if it survives canonical JSON (it becomes part of a run id), else ConfigError."""
     try:
         json.dumps(value, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
+        raise ConfigError(
             f"{where} must be plain YAML values (numbers, strings, lists): {exc}"
         ) from None
     return value
@@ -88,7 +88,7 @@ class AlgorithmEntry(BaseModel):
         from lab.algorithms.registry import algorithm_names
 
         if name not in algorithm_names():
-            raise ValueError(
+            raise ConfigError(
                 f"unknown algorithm {name!r}; valid: {', '.join(algorithm_names())} (or "
                 "register your own and list its module under 'imports')"
             )
@@ -98,7 +98,7 @@ class AlgorithmEntry(BaseModel):
     @classmethod
     def _label_chars(cls, label: str | None) -> str | None:
         if label is not None and not label.strip():
-            raise ValueError("label must not be empty")
+            raise ConfigError("label must not be empty")
         return label
 
     @field_validator("grid")
@@ -106,9 +106,9 @@ class AlgorithmEntry(BaseModel):
     def _non_empty_grid(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
         for key, values in grid.items():
             if not values:
-                raise ValueError(f"grid {key!r} has no values; give a non-empty list")
+                raise ConfigError(f"grid {key!r} has no values; give a non-empty list")
             if len({json.dumps(v, sort_keys=True, default=str) for v in values}) != len(values):
-                raise ValueError(f"grid {key!r} repeats a value: {values}")
+                raise ConfigError(f"grid {key!r} repeats a value: {values}")
         return _json_value(grid, "grid values")
 
     @model_validator(mode="after")
@@ -120,10 +120,10 @@ class AlgorithmEntry(BaseModel):
         shown = ", ".join(f"{k}={_show_default(v)}" for k, v in valid.items()) or "(none)"
         both = sorted(set(self.params) & set(self.grid))
         if both:
-            raise ValueError(f"{both} appear in both params and grid; keep each in one of them")
+            raise ConfigError(f"{both} appear in both params and grid; keep each in one of them")
         unknown = sorted((set(self.params) | set(self.grid)) - set(valid))
         if unknown:
-            raise ValueError(
+            raise ConfigError(
                 f"algorithm {self.name!r} has no hyperparameter(s) {unknown}; valid: {shown}"
             )
         missing = sorted(
@@ -132,7 +132,7 @@ class AlgorithmEntry(BaseModel):
             if v is inspect.Parameter.empty and k not in self.params and k not in self.grid
         )
         if missing:
-            raise ValueError(f"algorithm {self.name!r} needs hyperparameter(s) {missing}")
+            raise ConfigError(f"algorithm {self.name!r} needs hyperparameter(s) {missing}")
         return self
 
 
@@ -158,14 +158,14 @@ class SweepConfig(BaseModel):
     n_init: int = Field(default=10, ge=1)
     init: Literal["random", "lhs"] = "random"
     threads_per_run: int = Field(default=1, ge=1)
-    source: str = ""
-    source_sha256: str = ""
+    source: str = Field(default="", exclude=True)
+    source_sha256: str = Field(default="", exclude=True)
 
     @field_validator("name")
     @classmethod
     def _safe_name(cls, name: str) -> str:
         if not _NAME_RE.match(name):
-            raise ValueError(
+            raise ConfigError(
                 f"{name!r} is not a valid experiment name; use letters, digits, '.', '_', '-' "
                 "(it names a folder of the results store)"
             )
@@ -178,7 +178,7 @@ class SweepConfig(BaseModel):
             try:
                 importlib.import_module(module)
             except ImportError as exc:
-                raise ValueError(f"cannot import {module!r}: {exc}") from exc
+                raise ConfigError(f"cannot import {module!r}: {exc}") from exc
         return value
 
     @field_validator("problems", mode="before")
@@ -195,20 +195,20 @@ class SweepConfig(BaseModel):
         out: list[str] = []
         for pattern in value:
             if not isinstance(pattern, str):
-                raise ValueError(f"{pattern!r} is not a problem name or glob pattern")
+                raise ConfigError(f"{pattern!r} is not a problem name or glob pattern")
             if any(ch in pattern for ch in "*?["):
                 hits = fnmatch.filter(available, pattern)
             elif pattern in available:
                 hits = [pattern]
             elif pattern in declared:
-                raise ValueError(
+                raise ConfigError(
                     f"problem {pattern!r} is declared but its benchmark table is not available "
                     "here; build or import it (`lab bench list` shows what is available)"
                 )
             else:
                 hits = []
             if not hits:
-                raise ValueError(
+                raise ConfigError(
                     f"{pattern!r} matches no available problem; valid: {', '.join(available)}"
                 )
             out.extend(h for h in hits if h not in out)
@@ -219,20 +219,20 @@ class SweepConfig(BaseModel):
     def _seed_list(cls, value: Any) -> Any:
         message = "give a count >= 1 (seeds 0..count-1) or a list of distinct integers >= 0"
         if isinstance(value, bool):
-            raise ValueError(message)
+            raise ConfigError(message)
         if isinstance(value, int):
             if value < 1:
-                raise ValueError(f"{message}, got {value}")
+                raise ConfigError(f"{message}, got {value}")
             return list(range(value))
         if isinstance(value, list | tuple):
             if not value or any(
                 isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in value
             ):
-                raise ValueError(f"{message}, got {value}")
+                raise ConfigError(f"{message}, got {value}")
             if len(set(value)) != len(value):
-                raise ValueError(f"seeds repeat a value: {value}")
+                raise ConfigError(f"seeds repeat a value: {value}")
             return list(value)
-        raise ValueError(f"{message}, got {value!r}")
+        raise ConfigError(f"{message}, got {value!r}")
 
     @field_validator("algorithms", mode="before")
     @classmethod
@@ -244,7 +244,7 @@ class SweepConfig(BaseModel):
     @model_validator(mode="after")
     def _sizes(self) -> SweepConfig:
         if self.n_init > self.budget:
-            raise ValueError(
+            raise ConfigError(
                 f"n_init ({self.n_init}) exceeds budget ({self.budget}); the initial design is "
                 "part of the budget"
             )
@@ -254,14 +254,14 @@ class SweepConfig(BaseModel):
         for name in self.problems:
             rows = frozen.get(name, {}).get("table_rows")
             if rows is not None and self.budget > rows:
-                raise ValueError(
+                raise ConfigError(
                     f"budget ({self.budget}) exceeds the {rows} architectures of problem {name!r}"
                 )
         seen: dict[str, int] = {}
         for i, entry in enumerate(self.algorithms):
             for label, _ in algorithm_variants(entry):
                 if label in seen:
-                    raise ValueError(
+                    raise ConfigError(
                         f"algorithms[{seen[label]}] and algorithms[{i}] both produce the label "
                         f"{label!r}; give them distinct 'label' values"
                     )
@@ -291,41 +291,6 @@ def algorithm_variants(entry: AlgorithmEntry) -> list[tuple[str, dict[str, Any]]
     return out
 
 
-def _format_location(loc: tuple[Any, ...], raw: Any) -> str:
-    out = ""
-    node = raw
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            if isinstance(node, list) and part < len(node):
-                node = node[part]
-                name = node if isinstance(node, str) else (node or {}).get("name")
-                if isinstance(name, str):
-                    out += f" ({name})"
-            else:
-                node = None
-        else:
-            out += f".{part}" if out else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out or "(top level)"
-
-
-def _format_errors(exc: ValidationError, raw: Any) -> str:
-    lines = []
-    for err in exc.errors():
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            parent = err["loc"][:-1]
-            fields = (
-                AlgorithmEntry.model_fields if parent and parent[0] == "algorithms" else
-                {k: v for k, v in SweepConfig.model_fields.items()
-                 if k not in ("source", "source_sha256")}
-            )  # fmt: skip
-            msg = f"unknown field; valid fields: {', '.join(fields)}"
-        lines.append(f"  field {_format_location(tuple(err['loc']), raw)}: {msg}")
-    return "\n".join(lines)
-
-
 def parse_config(
     raw: Any, *, source: str = "<config>", default_name: str | None = None
 ) -> SweepConfig:
@@ -340,7 +305,10 @@ def parse_config(
     try:
         config = SweepConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: invalid sweep config\n{_format_errors(exc, data)}") from None
+        message = format_validation_error(
+            exc, source=source, what="sweep config", model=SweepConfig, raw=data
+        )
+        raise ConfigError(message) from None
     except LabError as exc:
         raise ConfigError(f"{source}: invalid sweep config: {exc}") from None
     return config

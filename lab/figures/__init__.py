@@ -9,7 +9,7 @@ options and how it draws), calling a plotting function that takes tidy tables an
 marker in all of them.
 """
 
-from lab.figures.errors import FigureError
+from lab.errors import FigureError
 from lab.figures.recipe import FIGURE_KINDS, FigureRecipe, load_recipe, parse_recipe
 from lab.figures.render import RenderedFigure, RenderReport, default_output_dir, render_recipe
 from lab.figures.style import StyleMap, paper_style

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 
+from lab.errors import InputError
 from lab.figures.layout import PANEL_ATTR
 from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
 
@@ -49,7 +50,7 @@ def cd_diagram(
     order = sorted(average_ranks, key=lambda a: (average_ranks[a], a))
     k = len(order)
     if k < 1:
-        raise ValueError("a critical-difference diagram needs at least one algorithm")
+        raise InputError("a critical-difference diagram needs at least one algorithm")
     lo = 1.0
     hi = float(max(k, math.ceil(max(average_ranks.values()))))
     x0, x1 = LABEL_AREA_IN + 0.1, width - LABEL_AREA_IN - 0.1

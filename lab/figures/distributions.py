@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from lab.errors import InputError
 from lab.figures.layout import panel_grid, panel_title
 from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import metric_label, problem_title
@@ -47,7 +48,7 @@ def final_distribution_figure(
         width, columns, panel_height: layout (inches, panels per row, inches).
     """
     if kind not in ("box", "violin"):
-        raise ValueError(f"kind must be 'box' or 'violin', got {kind!r}")
+        raise InputError(f"kind must be 'box' or 'violin', got {kind!r}")
     fig, axes = panel_grid(
         len(problems),
         titles=[problem_title(p) for p in problems],

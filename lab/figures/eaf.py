@@ -16,6 +16,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from lab.errors import InputError
 from lab.figures.fronts import staircase
 from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
@@ -68,7 +69,7 @@ def eaf_difference_figure(
     """
     names = list(objective_names)
     if len(names) != 2:
-        raise ValueError(f"the EAF difference needs 2 objectives, got {len(names)}")
+        raise InputError(f"the EAF difference needs 2 objectives, got {len(names)}")
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     span = upper - lower
     lim_lo = lower - 0.04 * span

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lab.figures.errors import FigureError
+from lab.errors import ConfigError, DuplicateNameError, FigureError
 from lab.figures.style import figure_width
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -26,9 +26,9 @@ Width = Literal["single", "double"] | Annotated[float, Field(gt=0.5, le=20.0)]
 
 
 def check_file_name(value: str | None, what: str) -> str | None:
-    """``value`` if it can be a file name (letters, digits, ``._-``), else ``ValueError``."""
+    """``value`` if it can be a file name (letters, digits, ``._-``), else ``ConfigError``."""
     if value is not None and not _NAME_RE.match(value):
-        raise ValueError(
+        raise ConfigError(
             f"{what} {value!r} must start with a letter or digit and use only letters, digits, "
             "'.', '_' and '-' (it becomes a file name)"
         )
@@ -117,7 +117,9 @@ def figure_kind(cls: E) -> E:
     if not isinstance(kind, str):
         raise TypeError(f"{cls.__name__}.kind must be annotated Literal['<kind>']")
     if kind in FIGURE_KINDS and FIGURE_KINDS[kind] is not cls:
-        raise ValueError(f"figure kind {kind!r} registered twice ({FIGURE_KINDS[kind].__name__})")
+        raise DuplicateNameError(
+            f"figure kind {kind!r} registered twice ({FIGURE_KINDS[kind].__name__})"
+        )
     FIGURE_KINDS[kind] = cls
     return cls
 

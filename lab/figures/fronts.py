@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from lab.errors import InputError
 from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import objective_scale
@@ -73,9 +74,9 @@ def fronts_figure(
     """
     m = len(objective_names)
     if mode not in ("staircase", "points"):
-        raise ValueError(f"mode must be 'staircase' or 'points', got {mode!r}")
+        raise InputError(f"mode must be 'staircase' or 'points', got {mode!r}")
     if mode == "staircase" and m != 2:
-        raise ValueError(f"staircases need 2 objectives, the problem has {m}; use mode='points'")
+        raise InputError(f"staircases need 2 objectives, the problem has {m}; use mode='points'")
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     span = upper - lower
     lim_lo, lim_hi = lower - 0.04 * span, upper

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from lab.errors import InputError
 from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import objective_scale
@@ -67,10 +68,10 @@ def per_algorithm_figure(
     """
     m = len(objective_names)
     if m < 3:
-        raise ValueError(f"per-algorithm panels are for 3 or more objectives, got {m}")
+        raise InputError(f"per-algorithm panels are for 3 or more objectives, got {m}")
     shown = [lab for lab in labels if lab in series]
     if not shown:
-        raise ValueError("no variant has a set to draw")
+        raise InputError("no variant has a set to draw")
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     scales = [
         objective_scale(objective_names[k], objective_units[k], np.r_[lower[k], upper[k]])
@@ -165,7 +166,7 @@ def parallel_coordinates_figure(
     m = len(objective_names)
     shown = [lab for lab in labels if lab in series]
     if not shown:
-        raise ValueError("no variant has a set to draw")
+        raise InputError("no variant has a set to draw")
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     span = np.where(upper > lower, upper - lower, 1.0)
     names = [

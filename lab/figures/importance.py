@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from lab.errors import InputError
 from lab.figures.layout import panel_grid
 from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
 
@@ -36,7 +37,7 @@ def importance_panels(table: pd.DataFrame) -> list[tuple[str, str]]:
     table = canonical_columns(table)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
-        raise ValueError(f"an importance table needs columns {list(REQUIRED)}; missing {missing}")
+        raise InputError(f"an importance table needs columns {list(REQUIRED)}; missing {missing}")
     pred = table["predictor"] if "predictor" in table.columns else pd.Series("", index=table.index)
     tgt = table["target"] if "target" in table.columns else pd.Series("", index=table.index)
     return list(dict.fromkeys(zip(pred.astype(str), tgt.astype(str), strict=True)))
@@ -68,7 +69,7 @@ def importance_figure(
     if predictors:
         panels = [p for p in panels if p[0] in predictors]
     if not panels:
-        raise ValueError(f"no importance rows for predictors {list(predictors or [])}")
+        raise InputError(f"no importance rows for predictors {list(predictors or [])}")
     styles = styles or StyleMap.for_predictors(sorted({p for p, _ in panels}))
     pred = table["predictor"].astype(str) if "predictor" in table.columns else ""
     tgt = table["target"].astype(str) if "target" in table.columns else ""

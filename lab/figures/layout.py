@@ -21,8 +21,9 @@ from matplotlib.lines import Line2D
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 
-from lab.atomic_io import atomic_write
+from lab.errors import InputError
 from lab.figures.style import PANEL_HEIGHT_IN, StyleMap
+from lab.fileio import atomic_write
 
 #: Attribute set on the axes that show data (colour bars and empty slots lack it).
 PANEL_ATTR = "_lab_panel"
@@ -132,7 +133,7 @@ def panel_grid(
         removed.
     """
     if n_panels < 1:
-        raise ValueError(f"a figure needs at least one panel, got {n_panels}")
+        raise InputError(f"a figure needs at least one panel, got {n_panels}")
     rows, cols = grid_shape(n_panels, width, columns)
     extra_title = (title_lines(titles, width, cols) - 1) * TITLE_LINE_IN if titles else 0.0
     height = rows * ((panel_height or PANEL_HEIGHT_IN) + extra_title) + legend_rows * LEGEND_ROW_IN

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from lab.errors import InputError
 from lab.figures.layout import (
     legend_row,
     legend_rows,
@@ -53,7 +54,7 @@ def learning_curve_points(table: pd.DataFrame, metric: str = "kendall_tau") -> p
         ValueError: the table has neither layout (the message lists what is missing).
     """
     if "predictor" not in table.columns:
-        raise ValueError(f"a learning-curve table needs a 'predictor' column; got {list(table)}")
+        raise InputError(f"a learning-curve table needs a 'predictor' column; got {list(table)}")
     t = table.copy()
     for col in ("target", "scored_on", "split"):
         if col not in t.columns:
@@ -64,13 +65,13 @@ def learning_curve_points(table: pd.DataFrame, metric: str = "kendall_tau") -> p
     ]
     if "n_train" in t.columns:
         if metric not in t.columns:
-            raise ValueError(f"the learning-curve table has no column {metric!r}; got {list(t)}")
+            raise InputError(f"the learning-curve table has no column {metric!r}; got {list(t)}")
         g = t.groupby(["panel", "predictor", "n_train"], sort=True)[metric]
         out = pd.DataFrame({"mean": g.mean(), "std": g.std(ddof=1), "n_seeds": g.size()})
         return out.reset_index()[list(POINT_COLUMNS)]
     sizes = [c for c in t.columns if str(c).isdigit()]
     if not sizes:
-        raise ValueError(
+        raise InputError(
             "a learning-curve table needs either an 'n_train' column (one row per run) or one "
             f"column per training size ('10', '100', ...); got {list(table)}"
         )
@@ -119,7 +120,7 @@ def learning_curve_figure(
     styles = styles or StyleMap.for_predictors(names)
     panels = list(dict.fromkeys(pts["panel"]))
     if not panels:
-        raise ValueError(f"no learning-curve rows for predictors {names}")
+        raise InputError(f"no learning-curve rows for predictors {names}")
     splits = {p.partition("\n")[2] for p in panels}
     # One split for all panels: say it once (in the shared axis label), not in every title.
     titles = {p: p.partition("\n")[0] if len(splits) == 1 else p for p in panels}

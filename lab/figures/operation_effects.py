@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from lab.errors import InputError
 from lab.figures.layout import panel_grid
 from lab.figures.style import SINGLE_COLUMN_IN
 
@@ -48,7 +49,7 @@ def operation_effects_figure(
     """
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
-        raise ValueError(
+        raise InputError(
             f"an operation-effects table needs columns {list(REQUIRED)}; missing {missing}"
         )
     targets = list(dict.fromkeys(table["target"])) if "target" in table.columns else [""]

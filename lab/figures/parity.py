@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
+from lab.errors import InputError
 from lab.figures.layout import panel_grid
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 
@@ -35,7 +36,7 @@ def parity_panels(table: pd.DataFrame) -> list[tuple[str, str]]:
     """``(predictor, target)`` of every panel, in order of appearance."""
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
-        raise ValueError(f"a parity table needs columns {list(REQUIRED)}; missing {missing}")
+        raise InputError(f"a parity table needs columns {list(REQUIRED)}; missing {missing}")
     pred = table["predictor"] if "predictor" in table.columns else pd.Series("", index=table.index)
     tgt = table["target"] if "target" in table.columns else pd.Series("", index=table.index)
     return list(dict.fromkeys(zip(pred.astype(str), tgt.astype(str), strict=True)))
@@ -65,7 +66,7 @@ def parity_figure(
     if predictors:
         panels = [p for p in panels if p[0] in predictors]
     if not panels:
-        raise ValueError(f"no parity rows for predictors {list(predictors or [])}")
+        raise InputError(f"no parity rows for predictors {list(predictors or [])}")
     styles = styles or StyleMap.for_predictors(sorted({p for p, _ in panels}))
     pred = table["predictor"].astype(str) if "predictor" in table.columns else ""
     tgt = table["target"].astype(str) if "target" in table.columns else ""

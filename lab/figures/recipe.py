@@ -41,10 +41,10 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 
+from lab.config_file import read_yaml
 from lab.errors import ConfigError
 from lab.figures.entry import FIGURE_KINDS, FigureEntry, Width, check_file_name
 from lab.figures.kinds import FIGURE_KINDS as _LOADED  # noqa: F401 (registers every kind)
-from lab.yaml_io import read_yaml
 
 #: One recipe entry: the kind's class, chosen by its ``kind`` field.
 FigureSpec = Annotated[Union[tuple(FIGURE_KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
@@ -78,16 +78,18 @@ class RecipeInput(BaseModel):
         try:
             words = shlex.split(command)
         except ValueError as exc:
-            raise ValueError(f"cannot split the command into words ({exc})") from None
+            raise ConfigError(f"cannot split the command into words ({exc})") from None
         # Only the lab's own commands: a recipe is data, and running it must not run a shell.
         if len(words) < 2 or words[0] != "lab":
-            raise ValueError(f"must be a command of the lab ('lab <command> ...'), got {command!r}")
+            raise ConfigError(
+                f"must be a command of the lab ('lab <command> ...'), got {command!r}"
+            )
         return command
 
     @_model_validator(mode="after")
     def _makes_something(self) -> RecipeInput:
         if not (self.files or self.surrogates or self.experiments):
-            raise ValueError(
+            raise ConfigError(
                 "say what the command makes: 'files', 'surrogates' or 'experiments' (so that "
                 "it runs only when they are missing)"
             )
@@ -131,7 +133,7 @@ class FigureRecipe(BaseModel):
     @classmethod
     def _unique_formats(cls, formats: list[str]) -> list[str]:
         if len(set(formats)) != len(formats):
-            raise ValueError(f"formats repeat a value: {formats}")
+            raise ConfigError(f"formats repeat a value: {formats}")
         return formats
 
     @_model_validator(mode="after")
@@ -139,14 +141,14 @@ class FigureRecipe(BaseModel):
         kinds = [f.kind for f in self.figures]
         needs = sorted({k for k in kinds if k in EXPERIMENT_KINDS})
         if needs and self.experiment is None:
-            raise ValueError(
+            raise ConfigError(
                 f"figures of kind {needs} are drawn from an experiment's runs; set 'experiment' "
                 "(an experiment of the results store, see `lab results ls`)"
             )
         stems = [f.stem() for f in self.figures]
         dupes = sorted({s for s in stems if stems.count(s) > 1})
         if dupes:
-            raise ValueError(
+            raise ConfigError(
                 f"two figures would write the same files {dupes}; give them distinct 'name's"
             )
         return self

@@ -15,14 +15,13 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from lab.analysis.result import write_json
-from lab.atomic_io import atomic_write_text
 from lab.figures.entry import DrawContext, SkipFigure
 from lab.figures.layout import data_axes, save_figure
 from lab.figures.recipe import FigureRecipe, load_recipe
 from lab.figures.sources import ExperimentSource
 from lab.figures.style import paper_style
 from lab.figures.units import display_names
+from lab.fileio import atomic_write_text, write_json
 
 INDEX_FILE = "figures.json"
 #: Version of the index layout.

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lab.analysis import AnalysisError, AnalysisResult, analyze_experiment, load_analysis
-from lab.figures.errors import FigureError
+from lab.errors import FigureError
 from lab.figures.style import ALGORITHM_STYLES, StyleMap
 from lab.problems import Problem, get_problem
 from lab.results.query import load_experiment, load_manifests

@@ -9,8 +9,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import Field
 
+from lab.errors import FigureError
 from lab.figures.entry import DrawContext, Drawn, FigureEntry
-from lab.figures.errors import FigureError
 
 
 class TableFigureEntry(FigureEntry):

@@ -6,6 +6,7 @@ moocore does the heavy lifting (hypervolume, IGD, IGD+, additive epsilon, non-do
 spacing and spread are written here.
 """
 
+from lab.errors import IndicatorInputError
 from lab.indicators.anytime import (
     DEFAULT_INDICATORS,
     INDICATORS,
@@ -21,7 +22,6 @@ from lab.indicators.attainment import (
 )
 from lab.indicators.distance import gd, igd, igd_plus
 from lab.indicators.epsilon import epsilon_additive
-from lab.indicators.errors import IndicatorInputError
 from lab.indicators.hypervolume import hypervolume, normalized_hypervolume
 from lab.indicators.normalization import denormalize, normalize
 from lab.indicators.spread import (

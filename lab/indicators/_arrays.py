@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lab.indicators.errors import IndicatorInputError
+from lab.errors import IndicatorInputError
 
 
 def as_points(F: ArrayLike, name: str = "F", m: int | None = None) -> np.ndarray:

@@ -22,10 +22,10 @@ import moocore
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lab.errors import IndicatorInputError
 from lab.indicators._arrays import as_front, as_points, as_vector
 from lab.indicators.distance import gd_unchecked, igd_plus_unchecked, igd_unchecked
 from lab.indicators.epsilon import epsilon_additive_unchecked
-from lab.indicators.errors import IndicatorInputError
 from lab.indicators.hypervolume import hypervolume_unchecked
 
 #: Indicator name -> function of (archive ``a x m``, front ``r x m``, ref ``m``) -> float.

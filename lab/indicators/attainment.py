@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from lab.errors import IndicatorInputError
 from lab.indicators._arrays import as_points
-from lab.indicators.errors import IndicatorInputError
 
 
 def _runs(runs: Sequence[ArrayLike], name: str = "runs", m: int | None = None) -> list[np.ndarray]:

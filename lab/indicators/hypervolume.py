@@ -11,8 +11,8 @@ import moocore
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lab.errors import IndicatorInputError
 from lab.indicators._arrays import as_points, as_vector
-from lab.indicators.errors import IndicatorInputError
 
 
 def hypervolume_unchecked(F: np.ndarray, ref: np.ndarray) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lab.indicators.errors import IndicatorInputError
+from lab.errors import IndicatorInputError
 
 
 def _bounds(ideal: ArrayLike, nadir: ArrayLike, m: int | None) -> tuple[np.ndarray, np.ndarray]:

@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.spatial.distance import cdist
 
+from lab.errors import IndicatorInputError
 from lab.indicators._arrays import as_front, as_points
-from lab.indicators.errors import IndicatorInputError
 
 
 def _nondominated(F: ArrayLike, m: int | None = None) -> np.ndarray:

@@ -12,7 +12,7 @@ import moocore
 import numpy as np
 
 from lab.benchmarks.table import BenchmarkTable
-from lab.errors import ConfigError
+from lab.errors import ConfigError, InputError, InvalidArchitectureError
 from lab.problems.pareto import nondominated_mask
 from lab.problems.spec import ProblemSpec
 from lab.spaces.base import SearchSpace
@@ -170,7 +170,9 @@ class Problem:
         rows = self.rows(genomes)
         if (rows < 0).any():
             bad = np.asarray(genomes)[np.argmax(rows < 0)]
-            raise ValueError(f"{self.name}: genome {bad.tolist()} denotes no architecture")
+            raise InvalidArchitectureError(
+                f"{self.name}: genome {bad.tolist()} denotes no architecture"
+            )
         return self.evaluate_rows(rows)
 
     def evaluate_rows(self, rows: np.ndarray) -> Evaluation:
@@ -192,7 +194,7 @@ class Problem:
     @staticmethod
     def _check_kind(kind: str) -> None:
         if kind not in KINDS:
-            raise ValueError(f"kind must be 'search' or 'report', got {kind!r}")
+            raise InputError(f"kind must be 'search' or 'report', got {kind!r}")
 
     def objectives_of(self, kind: str) -> np.ndarray:
         """``N x m`` raw objectives of every row on the ``search`` or ``report`` metrics."""

@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 import yaml
 
-from lab.atomic_io import atomic_write_text
 from lab.benchmarks.locations import FROZEN_FILE, SpecLayer, data_dir, spec_layers
 from lab.benchmarks.store import benchmark_names, imported_problem_sections, load_table
 from lab.benchmarks.store import space_of_table as _space_for
+from lab.config_file import read_yaml
 from lab.errors import ConfigError, DuplicateNameError, unknown_name
+from lab.fileio import atomic_write_text
 from lab.problems.problem import Problem
 from lab.problems.spec import ProblemSpec, is_problem_spec_file, load_spec_file
 
@@ -82,9 +83,9 @@ def _read_frozen_file(path: Path, *, command: str = "lab bench freeze") -> dict[
     if not path.is_file():
         return {}
     try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: unreadable ({exc}); regenerate it with `{command}`") from None
+        values = read_yaml(path, what="file")[1] or {}
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}; regenerate it with `{command}`") from None
     if not isinstance(values, dict):
         raise ConfigError(f"{path}: expected a mapping of problem names; regenerate it")
     return values

@@ -30,9 +30,9 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lab.config_file import error_lines, read_yaml, validate
 from lab.errors import ConfigError
 
 
@@ -61,7 +61,7 @@ class ConstraintSpec(BaseModel):
     @model_validator(mode="after")
     def _one_bound(self) -> ConstraintSpec:
         if (self.le is None) == (self.ge is None):
-            raise ValueError("give exactly one of 'le' or 'ge'")
+            raise ConfigError("give exactly one of 'le' or 'ge'")
         return self
 
 
@@ -105,19 +105,13 @@ def _fill(value: Any, subs: dict[str, Any]) -> Any:
     return value
 
 
-def _format_errors(exc: ValidationError) -> str:
-    return "\n".join(
-        f"  field {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()
-    )
-
-
 def is_problem_spec_file(path: Path) -> bool:
     """Whether the YAML file at ``path`` declares problems over a table (``benchmark:`` +
     ``problems:``) rather than a user table (``name:`` + ``file:``, read by ``lab bench import``).
     """
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        _, raw = read_yaml(path, what="spec file")
+    except ConfigError:
         return True  # let the loader report what is wrong with it
     return not (isinstance(raw, dict) and "file" in raw and "benchmark" not in raw)
 
@@ -158,7 +152,8 @@ def expand_templates(
                     "or remove the braces"
                 ) from None
             except ValidationError as exc:
-                raise ConfigError(f"{where}\n{_format_errors(exc)}") from None
+                lines = error_lines(exc, model=ProblemSpec)
+                raise ConfigError(f"{where}\n" + "\n".join(lines)) from None
     names = [p.name for p in out]
     for name in names:
         if names.count(name) > 1:
@@ -172,16 +167,6 @@ def expand_templates(
 def load_spec_file(path: Path) -> list[ProblemSpec]:
     """Expand one spec file into problem specs; errors name the file and the field."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from exc
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"{path}: not a UTF-8 text file; save the problem spec as UTF-8 YAML"
-        ) from None
-    try:
-        spec_file = _SpecFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: invalid problem spec\n{_format_errors(exc)}") from exc
+    _, raw = read_yaml(path, what="problem spec")
+    spec_file = validate(_SpecFile, raw, source=str(path), what="problem spec")
     return expand_templates(spec_file.problems, benchmark=spec_file.benchmark, path=path)

@@ -17,32 +17,22 @@ that digest.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from lab.atomic_io import atomic_write
-from lab.errors import LabError, unknown_name
+from lab.errors import ResultsStoreError, unknown_name
+from lab.fileio import atomic_write, atomic_write_text, sha256_file, write_json
 from lab.results.lock import RunLock
 from lab.run_ids import run_id_of
 
 RESULTS_DIR_ENV = "LAB_RESULTS_DIR"
-#: Permissions of run files: readable by every user of a shared store (temporary files are
-#: created private).
-FILE_MODE = 0o644
 #: Version of the manifest layout.
 MANIFEST_SCHEMA = 1
-
-
-class ResultsStoreError(LabError):
-    """A results-store file is missing or unreadable, or an experiment does not exist."""
 
 
 def results_root(root: Path | str | None = None) -> Path:
@@ -50,14 +40,6 @@ def results_root(root: Path | str | None = None) -> Path:
     if root is not None:
         return Path(root).expanduser()
     return Path(os.environ.get(RESULTS_DIR_ENV) or "results").expanduser()
-
-
-def sha256_file(path: Path | str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -161,7 +143,7 @@ class ResultsStore:
     def write_sweep_config(self, experiment: str, text: str, sha256: str) -> Path:
         path = self.experiment_dir(experiment) / "sweeps" / f"{sha256[:12]}.yaml"
         if not path.is_file():
-            _write_text(path, text)
+            atomic_write_text(path, text)
         return path
 
     def write_run(
@@ -181,7 +163,6 @@ class ResultsStore:
 
             def write(tmp: str) -> None:
                 history.to_parquet(tmp, index=False)
-                os.chmod(tmp, FILE_MODE)
                 digest["sha256"] = sha256_file(tmp)
 
             atomic_write(paths.history, write)
@@ -193,31 +174,5 @@ class ResultsStore:
         else:
             paths.history.unlink(missing_ok=True)
             manifest["history"] = None
-        text = json.dumps(_jsonable(manifest), indent=2, sort_keys=True, allow_nan=False)
-        _write_text(paths.manifest, text + "\n")
+        write_json(paths.manifest, manifest, sort_keys=True, default=repr)
         return manifest
-
-
-def _write_text(path: Path, text: str) -> None:
-    def write(tmp: str) -> None:
-        Path(tmp).write_text(text, encoding="utf-8")
-        os.chmod(tmp, FILE_MODE)
-
-    atomic_write(path, write)
-
-
-def _jsonable(value: Any) -> Any:
-    """Manifest values as strict JSON: NaN/inf become null, numpy scalars plain numbers."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if not isinstance(value, str | int | float | bool | type(None)):
-        return repr(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from lab.errors import InputError, InvalidArchitectureError
 from lab.spaces.encoding import check_genomes, genome_codes, one_hot
 
 
@@ -62,7 +63,9 @@ class SearchSpace(ABC):
         """Canonical architecture string of one genome."""
         canon = self.canonical_genomes(np.asarray(genome)[None, :])[0]
         if canon[0] < 0:
-            raise ValueError(f"genome {list(genome)} denotes no valid architecture in {self.name}")
+            raise InvalidArchitectureError(
+                f"genome {list(genome)} denotes no valid architecture in {self.name}"
+            )
         return self._architecture_string(canon)
 
     def degenerate_mask(self, genomes: np.ndarray) -> np.ndarray:
@@ -88,7 +91,7 @@ class SearchSpace(ABC):
     def all_genomes(self) -> np.ndarray:
         """Every genome of the space, ``size x d`` (only for small spaces)."""
         if self.size > 10_000_000:
-            raise ValueError(f"{self.name} has {self.size} genomes; too many to enumerate")
+            raise InputError(f"{self.name} has {self.size} genomes; too many to enumerate")
         grids = np.meshgrid(*[np.arange(c) for c in self.cardinalities], indexing="ij")
         return np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from lab.errors import InvalidArchitectureError
+
 
 def check_genomes(genomes: np.ndarray, cardinalities: Sequence[int]) -> np.ndarray:
     """Return ``genomes`` as an ``n x d`` int64 array; raise ``ValueError`` if out of range."""
@@ -13,18 +15,18 @@ def check_genomes(genomes: np.ndarray, cardinalities: Sequence[int]) -> np.ndarr
     if g.ndim == 1:
         g = g[None, :]
     if g.ndim != 2 or g.shape[1] != len(cardinalities):
-        raise ValueError(
+        raise InvalidArchitectureError(
             f"genomes must have shape n x {len(cardinalities)}, got {np.asarray(genomes).shape}"
         )
     if not np.issubdtype(g.dtype, np.integer):
         if not np.all(np.equal(np.mod(g, 1), 0)):
-            raise ValueError("genomes must be integer vectors")
+            raise InvalidArchitectureError("genomes must be integer vectors")
     g = g.astype(np.int64, copy=False)
     cards = np.asarray(cardinalities, dtype=np.int64)
     bad = (g < 0) | (g >= cards)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        raise ValueError(
+        raise InvalidArchitectureError(
             f"genome {g[row].tolist()} has value {g[row, col]} at position {col}, "
             f"outside 0..{cards[col] - 1}"
         )

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from lab.errors import InvalidArchitectureError
 from lab.spaces.base import SearchSpace
 
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -63,14 +64,14 @@ def string_to_genome(arch_str: str) -> np.ndarray:
     """Inverse of :func:`genome_to_string`; ``ValueError`` on a malformed string or unknown op."""
     match = _STRING.match(arch_str.strip())
     if match is None:
-        raise ValueError(
+        raise InvalidArchitectureError(
             f"not a NAS-Bench-201 architecture string: {arch_str!r}; expected "
             "'|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'"
         )
     genome = []
     for op in match.groups():
         if op not in OPS:
-            raise ValueError(
+            raise InvalidArchitectureError(
                 f"unknown NAS-Bench-201 operation {op!r} in {arch_str!r}; valid: {OPS}"
             )
         genome.append(OPS.index(op))

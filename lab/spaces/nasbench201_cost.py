@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lab.errors import InputError
 from lab.spaces.nasbench201_network import (
     DEFAULT_CELLS_PER_STAGE,
     DEFAULT_CHANNELS,
@@ -80,7 +81,7 @@ def _op_tables(
         with the total cost that placing an op on one edge adds over all ``3 * N`` cells.
     """
     if resolution % 4 != 0:
-        raise ValueError(f"input resolution must be divisible by 4, got {resolution}")
+        raise InputError(f"input resolution must be divisible by 4, got {resolution}")
     widths = (channels, 2 * channels, 4 * channels)
     sides = (resolution, resolution // 2, resolution // 4)
 

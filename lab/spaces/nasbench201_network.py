@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from lab.errors import LabError, unknown_name
+from lab.errors import InputError, InvalidArchitectureError, unknown_name
 
 #: The 5 candidate operations, in the official ``NAS_BENCH_201`` order of ``cell_operations.py``.
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -47,10 +47,6 @@ NUM_NODES = 4
 #: Macro-skeleton defaults of the benchmark: initial channels ``C`` and cells per stage ``N``.
 DEFAULT_CHANNELS = 16
 DEFAULT_CELLS_PER_STAGE = 5
-
-
-class InvalidArchitectureError(LabError, ValueError):
-    """An architecture string or op list is not a valid NAS-Bench-201 cell."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +306,7 @@ class NASBench201Network(nn.Module):
     ) -> None:
         super().__init__()
         if num_classes < 1 or channels < 1 or cells_per_stage < 0:
-            raise ValueError(
+            raise InputError(
                 f"need num_classes >= 1, channels >= 1, cells_per_stage >= 0; got "
                 f"{num_classes}, {channels}, {cells_per_stage}"
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lab.errors import InvalidArchitectureError
 from lab.spaces.base import SearchSpace
 
 BLOCKS: tuple[str, ...] = ("identity", "mbv2_k3_e3", "mbv2_k5_e6")
@@ -17,7 +18,9 @@ BLOCKS: tuple[str, ...] = ("identity", "mbv2_k3_e3", "mbv2_k5_e6")
 def string_to_genome(key: str) -> np.ndarray:
     """``"02012100"`` -> genome; ``ValueError`` if not 8 digits in 0..2."""
     if len(key) != 8 or any(c not in "012" for c in key):
-        raise ValueError(f"not a NAS-Bench-Macro key: {key!r}; expected 8 digits each 0, 1 or 2")
+        raise InvalidArchitectureError(
+            f"not a NAS-Bench-Macro key: {key!r}; expected 8 digits each 0, 1 or 2"
+        )
     return np.asarray([int(c) for c in key], dtype=np.int64)
 
 

@@ -2,8 +2,8 @@
 A12, Holm's correction, pairwise tests per problem, Friedman/Nemenyi ranking across problems and
 generalization statistics (search versus report metrics)."""
 
+from lab.errors import StatsInputError
 from lab.stats.effect_size import a12, a12_magnitude
-from lab.stats.errors import StatsInputError
 from lab.stats.generalization import (
     GeneralizationStats,
     generalization_stats,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import rankdata
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 
 Magnitude = Literal["negligible", "small", "medium", "large"]
 

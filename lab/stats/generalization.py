@@ -23,8 +23,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.indicators.hypervolume import hypervolume
-from lab.stats.errors import StatsInputError
 
 
 @dataclass(frozen=True)

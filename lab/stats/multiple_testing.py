@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 
 
 def holm(p_values: ArrayLike) -> np.ndarray:

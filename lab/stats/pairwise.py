@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.stats._frames import numeric_values, require_columns
 from lab.stats.effect_size import a12
-from lab.stats.errors import StatsInputError
 from lab.stats.multiple_testing import holm
 
 Verdict = Literal["better", "worse", "tie"]

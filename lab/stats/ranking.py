@@ -21,8 +21,8 @@ import pandas as pd
 import scikit_posthocs as sp
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.stats._frames import numeric_values, require_columns
-from lab.stats.errors import StatsInputError
 
 
 @dataclass(frozen=True)

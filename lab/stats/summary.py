@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.stats._frames import as_generator, numeric_values, require_columns
-from lab.stats.errors import StatsInputError
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "count", "mean", "ci_low", "ci_high", "median", "q25", "q75", "iqr",

@@ -30,11 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from lab.benchmarks.checksums import sha256_file
-from lab.errors import LabError, unknown_name
-from lab.surrogates.errors import SurrogateError, SurrogateFileError
+from lab.errors import LabError, SurrogateError, SurrogateFileError, unknown_name
+from lab.fileio import sha256_file, write_json
 from lab.surrogates.predictors import load_predictor
-from lab.surrogates.safe_io import read_json, write_json
+from lab.surrogates.safe_io import read_json
 from lab.surrogates.surrogate import Surrogate
 from lab.surrogates.targets import TargetTransform
 

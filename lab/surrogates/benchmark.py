@@ -23,11 +23,11 @@ import numpy as np
 from lab.benchmarks.locations import data_dir
 from lab.benchmarks.store import clear_cache, recipes
 from lab.benchmarks.table import BenchmarkTable
+from lab.errors import SurrogateError
 from lab.problems.problem import Problem
 from lab.problems.spec import ObjectiveSpec, ProblemSpec
 from lab.spaces.registry import get_space
 from lab.surrogates.artifact import SavedSurrogate, check_name
-from lab.surrogates.errors import SurrogateError
 
 SURROGATE_RECIPE = "Surrogate"
 

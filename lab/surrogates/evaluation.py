@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lab.benchmarks.table import BenchmarkTable
-from lab.surrogates.errors import SurrogateError
+from lab.errors import SurrogateError
 from lab.surrogates.metrics import point_metrics, probabilistic_metrics
 from lab.surrogates.splits import Split, ood_split, random_split
 from lab.surrogates.surrogate import Surrogate

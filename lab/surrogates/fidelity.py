@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lab.errors import SurrogateError
 from lab.indicators.hypervolume import hypervolume
 from lab.problems.problem import NORMALIZED_REFERENCE, Problem
-from lab.surrogates.errors import SurrogateError
 from lab.surrogates.metrics import kendall_tau
 
 

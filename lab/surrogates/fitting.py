@@ -15,6 +15,7 @@ import numpy as np
 
 from lab.benchmarks.store import load_table
 from lab.benchmarks.table import BenchmarkTable
+from lab.errors import SurrogateError, SurrogateFileError
 from lab.surrogates.artifact import (
     SavedSurrogate,
     check_name,
@@ -22,7 +23,6 @@ from lab.surrogates.artifact import (
     load_surrogate,
     save_surrogate,
 )
-from lab.surrogates.errors import SurrogateError, SurrogateFileError
 from lab.surrogates.metrics import point_metrics, probabilistic_metrics
 from lab.surrogates.splits import random_split
 from lab.surrogates.surrogate import Surrogate

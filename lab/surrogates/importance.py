@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lab.atomic_io import atomic_write
+from lab.fileio import atomic_write
 from lab.surrogates.surrogate import Surrogate
 
 

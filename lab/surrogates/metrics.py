@@ -10,14 +10,16 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from lab.errors import InputError
+
 
 def _pair(y_true: np.ndarray, y_pred: np.ndarray, min_n: int = 2) -> tuple[np.ndarray, np.ndarray]:
     a = np.asarray(y_true, dtype=np.float64).ravel()
     b = np.asarray(y_pred, dtype=np.float64).ravel()
     if a.shape != b.shape:
-        raise ValueError(f"y_true has {a.size} values, y_pred {b.size}")
+        raise InputError(f"y_true has {a.size} values, y_pred {b.size}")
     if a.size < min_n:
-        raise ValueError(f"need at least {min_n} values, got {a.size}")
+        raise InputError(f"need at least {min_n} values, got {a.size}")
     return a, b
 
 
@@ -54,7 +56,7 @@ def precision_at_k(
     a, b = _pair(y_true, y_pred)
     k = min(int(k), a.size)
     if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+        raise InputError(f"k must be >= 1, got {k}")
     sign = -1.0 if larger_is_better else 1.0
     top_true = np.argsort(sign * a, kind="stable")[:k]
     top_pred = np.argsort(sign * b, kind="stable")[:k]
@@ -75,7 +77,7 @@ def interval_coverage(
     """Fraction of ``y_true`` inside the central ``level`` Gaussian interval, in ``[0, 1]``
     (a calibrated model gives about ``level``)."""
     if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be in (0, 1), got {level}")
+        raise InputError(f"level must be in (0, 1), got {level}")
     y, m = _pair(y_true, mean, min_n=1)
     s = np.asarray(std, dtype=np.float64).ravel()
     half = stats.norm.ppf(0.5 + level / 2.0) * s

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from lab.surrogates.errors import SurrogateFileError
+from lab.errors import SurrogateFileError
 
 #: How deep :func:`_objects` looks into estimator attributes (ensembles of pipelines are 3 deep).
 _MAX_WALK_DEPTH = 6

@@ -4,15 +4,13 @@
 
 from __future__ import annotations
 
-import json
 import pickle
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from lab.atomic_io import atomic_write, atomic_write_text
-from lab.surrogates.errors import SurrogateFileError, UnsafeModelError
+from lab.errors import SurrogateFileError, UnsafeModelError
+from lab.fileio import atomic_write
+from lab.fileio import read_json as read_json_file
 
 #: Types that skops does not trust by default but that the predictors of this package store. Any
 #: other type found in a skops file is refused before anything is loaded.
@@ -104,31 +102,6 @@ def load_tensors(path: Path) -> dict[str, Any]:
         ) from exc
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return value
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Pretty JSON, atomically; numpy scalars and arrays become plain numbers and lists."""
-    atomic_write_text(Path(path), json.dumps(_jsonable(data), indent=2, sort_keys=False) + "\n")
-
-
 def read_json(path: Path) -> Any:
-    """Parse a JSON file; errors name the file."""
-    path = Path(path)
-    if not path.is_file():
-        raise SurrogateFileError(f"{path}: not found")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SurrogateFileError(f"{path}: invalid JSON ({exc})") from exc
+    """Parse a JSON file of a saved surrogate; errors (:class:`SurrogateFileError`) name it."""
+    return read_json_file(path, what="surrogate file", error=SurrogateFileError)

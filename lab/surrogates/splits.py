@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.surrogates.errors import SurrogateError
+from lab.errors import SurrogateError
 
 
 @dataclass(frozen=True)

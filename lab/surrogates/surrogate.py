@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lab.benchmarks.table import BenchmarkTable
+from lab.errors import SurrogateError
 from lab.spaces.base import SearchSpace
 from lab.spaces.registry import get_space
 from lab.surrogates.encodings import Encoding, make_encoding
-from lab.surrogates.errors import SurrogateError
 from lab.surrogates.predictors import Predictor, make_predictor
 from lab.surrogates.targets import TargetTransform
 

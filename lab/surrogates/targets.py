@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.benchmarks.metric import ACCURACY_SCALE, MetricInfo
-from lab.surrogates.errors import SurrogateError
+from lab.errors import SurrogateError
 
 TRANSFORMS = ("identity", "log", "log_error")
 #: Margin above the largest possible accuracy, so that ``log_error`` stays finite at 100 %.

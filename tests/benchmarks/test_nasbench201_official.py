@@ -24,7 +24,6 @@ import torch
 from nas_201_api import NASBench201API
 from typer.testing import CliRunner
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.recipes.nasbench201_official import (
     DROPPED,
     NasBench201OfficialRecipe,
@@ -34,6 +33,7 @@ from lab.benchmarks.recipes.nasbench201_official import (
 from lab.benchmarks.store import import_table, recipes
 from lab.benchmarks.table import BenchmarkTable
 from lab.errors import BenchmarkFileError, UnsafePickleError
+from lab.fileio import sha256_file
 from lab.spaces.nasbench201 import genome_to_string, string_to_genome
 
 NAME = "nasbench201-200ep"

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.table import BenchmarkTable
 from lab.errors import BenchmarkFileError, ConfigError
+from lab.fileio import sha256_file
 
 
 def small_table() -> BenchmarkTable:

@@ -4,6 +4,7 @@ import moocore
 import numpy as np
 import pytest
 
+from lab.errors import IndicatorInputError
 from lab.indicators.anytime import (
     INDICATORS,
     anytime_trace,
@@ -12,7 +13,6 @@ from lab.indicators.anytime import (
 )
 from lab.indicators.distance import gd, igd, igd_plus
 from lab.indicators.epsilon import epsilon_additive
-from lab.indicators.errors import IndicatorInputError
 from lab.indicators.hypervolume import hypervolume
 
 ALL = tuple(INDICATORS)

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lab.errors import IndicatorInputError
 from lab.indicators.attainment import (
     attainment_levels,
     attainment_surface,
     attainment_surfaces,
     eaf_difference,
 )
-from lab.indicators.errors import IndicatorInputError
 
 from .reference_impl import attained_count, nondominated_brute
 

@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
+from lab.errors import IndicatorInputError
 from lab.indicators.distance import gd, igd, igd_plus
 from lab.indicators.epsilon import epsilon_additive
-from lab.indicators.errors import IndicatorInputError
 
 from .reference_impl import eps_add_brute, gd_brute, igd_brute, igd_plus_brute
 

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from lab.indicators.errors import IndicatorInputError
+from lab.errors import IndicatorInputError
 from lab.indicators.hypervolume import hypervolume, normalized_hypervolume
 
 from .reference_impl import hv_inclusion_exclusion

@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from lab.errors import LabError
-from lab.indicators.errors import IndicatorInputError
+from lab.errors import IndicatorInputError, LabError
 from lab.indicators.normalization import denormalize, normalize
 
 IDEAL = np.array([0.0, 10.0, -1.0])

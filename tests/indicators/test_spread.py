@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from lab.indicators.errors import IndicatorInputError
+from lab.errors import IndicatorInputError
 from lab.indicators.spread import (
     deb_spread,
     front_extremes,

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from lab.fileio import sha256_file
 from lab.results.lock import RunLock
-from lab.results.store import ResultsStore, results_root, sha256_file
+from lab.results.store import ResultsStore, results_root
 
 
 def test_lock_is_exclusive_and_release_removes_the_file(tmp_path):

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.store import clear_cache, load_table
 from lab.benchmarks.table import BenchmarkTable
 from lab.errors import CachedTableChangedError
+from lab.fileio import sha256_file
 
 
 def _table() -> BenchmarkTable:

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lab.errors import SurrogateFileError
 from lab.surrogates.artifact import CARD_FILE, file_checksums, load_surrogate
-from lab.surrogates.errors import SurrogateFileError
 from lab.surrogates.fitting import fit_surrogate
 
 ROOT = Path(__file__).resolve().parents[2]

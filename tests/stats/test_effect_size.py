@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.stats.effect_size import a12, a12_magnitude
-from lab.stats.errors import StatsInputError
 
 
 def _brute(x, y) -> float:

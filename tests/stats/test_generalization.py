@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.indicators.hypervolume import hypervolume
-from lab.stats.errors import StatsInputError
 from lab.stats.generalization import (
     generalization_stats,
     returned_set,

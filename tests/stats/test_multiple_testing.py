@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 from lab.stats.multiple_testing import holm, holm_reject
 
 

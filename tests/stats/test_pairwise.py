@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from lab.errors import StatsInputError
 from lab.stats.effect_size import a12
-from lab.stats.errors import StatsInputError
 from lab.stats.multiple_testing import holm
 from lab.stats.pairwise import PAIRWISE_COLUMNS, pairwise_tests, wilcoxon_paired
 

@@ -4,7 +4,7 @@ import pytest
 import scikit_posthocs as sp
 from scipy import stats
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 from lab.stats.ranking import cd_cliques, critical_difference, nemenyi_q, rank_algorithms
 
 # Demšar (2006), Table 5(a): q_0.05 of the Nemenyi test for k = 2..10.

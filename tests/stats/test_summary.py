@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 from lab.stats.summary import SUMMARY_COLUMNS, bootstrap_mean_ci, summarize
 
 

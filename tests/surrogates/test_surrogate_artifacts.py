@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.errors import UnknownNameError
+from lab.errors import SurrogateError, SurrogateFileError, UnknownNameError, UnsafeModelError
 from lab.surrogates.artifact import load_surrogate, read_card, surrogate_names
-from lab.surrogates.errors import SurrogateError, SurrogateFileError, UnsafeModelError
 from lab.surrogates.fitting import evaluate_saved, fit_surrogate
 from lab.surrogates.predictors import load_predictor, make_predictor
 from lab.surrogates.safe_io import load_skops, load_tensors, save_skops

@@ -12,11 +12,10 @@ import pytest
 from lab.algorithms.registry import algorithm_names, make_algorithm
 from lab.benchmarks.store import benchmark_names, build_table, load_table
 from lab.benchmarks.table import BenchmarkTable
-from lab.errors import BenchmarkFileError
+from lab.errors import BenchmarkFileError, SurrogateError
 from lab.problems.registry import get_problem
 from lab.spaces.nasbench201 import OPS
 from lab.surrogates.benchmark import save_surrogate_table, surrogate_problem, surrogate_table
-from lab.surrogates.errors import SurrogateError
 from lab.surrogates.fidelity import fidelity_check, normalized_hv
 from lab.surrogates.fitting import fit_surrogate
 from lab.surrogates.importance import (

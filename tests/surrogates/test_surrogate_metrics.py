@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lab.benchmarks.metric import MetricInfo
-from lab.surrogates.errors import SurrogateError
+from lab.errors import SurrogateError
 from lab.surrogates.metrics import (
     gaussian_nll,
     interval_coverage,

@@ -9,8 +9,7 @@ from scipy import stats
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_estimator
 
-from lab.errors import ConfigError, UnknownNameError
-from lab.surrogates.errors import SurrogateError
+from lab.errors import ConfigError, SurrogateError, UnknownNameError
 from lab.surrogates.predictors import load_predictor, make_predictor, predictor_names
 
 #: Cheap hyperparameters per predictor, so that the suite stays fast.

@@ -72,8 +72,10 @@ RAW_FILES: dict[str, str | None] = {
     "help-latency/titanxp_256.pt": "9f03206bc62b0dcfc882820de07f55dc1fb7f43f57dfc977e4f0f4b019cb5041",
     "help-latency/titanxp_32.pt": "4b6db63c7a9fb55177aa2649d70031dd86d2ed1609467ef5803dc1089a73cb1b",
 }  # fmt: skip
-ACCURACY_COLUMNS = ("arch", "cellstr") + tuple(
-    f"{raw}-{split}" for _, raw, _ in DATASETS for split in ("val", "test")
+ACCURACY_COLUMNS = (
+    "arch",
+    "cellstr",
+    *(f"{raw}-{split}" for _, raw, _ in DATASETS for split in ("val", "test")),
 )
 PANDAS_PICKLE_ALLOWED = {**BUILTIN_GLOBALS, **NUMPY_GLOBALS, **PANDAS_GLOBALS}
 

@@ -54,7 +54,6 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.locations import raw_data_dirs
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.read_bounds import bounded_stream, decompressed_limit
@@ -67,6 +66,7 @@ from lab.benchmarks.recipes.nasbench201_schema import (
 from lab.benchmarks.safe_pickle import DEFAULT_ALLOWED, RestrictedUnpickler, read_zip_member
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.errors import BenchmarkFileError, ResourceBoundError, UnsafePickleError
+from lab.fileio import sha256_file
 from lab.spaces.nasbench201 import NasBench201Space, genome_to_string, string_to_genome
 
 NB201_FILES: tuple[str, ...] = ("NAS-Bench-201-v1_1-096897.pth", "NAS-Bench-201-v1_0-e61699.pth")

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.recipe import Recipe
 from lab.benchmarks.safe_pickle import safe_load_pickle
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.errors import BenchmarkFileError
+from lab.fileio import sha256_file
 from lab.spaces.nasbench_graph import NasBenchGraphSpace, _canonical_table
 
 DATASETS: tuple[str, ...] = (

@@ -22,10 +22,10 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lab.benchmarks.checksums import sha256_file
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.errors import BenchmarkFileError, ConfigError
+from lab.fileio import sha256_file
 
 #: Columns of the canonical table that a metric may not be named after.
 INTERNAL_COLUMNS = ("arch_id", "arch_str")
@@ -74,27 +74,27 @@ class GenomeVariable(_Strict):
     @model_validator(mode="after")
     def _check(self) -> GenomeVariable:
         if (self.column is None) == (self.position is None):
-            raise ValueError(
+            raise ConfigError(
                 "give exactly one of 'column' (a table column) or 'position' (of the key)"
             )
         if self.repeat > 1 and self.position is None:
-            raise ValueError("'repeat' needs 'position' (consecutive positions of the split key)")
+            raise ConfigError("'repeat' needs 'position' (consecutive positions of the split key)")
         if self.codes is not None:
             if len({str(c) for c in self.codes}) != len(self.codes):
-                raise ValueError(f"'codes' repeat a value: {self.codes}")
+                raise ConfigError(f"'codes' repeat a value: {self.codes}")
             if self.cardinality is not None and self.cardinality != len(self.codes):
-                raise ValueError(
+                raise ConfigError(
                     f"cardinality {self.cardinality} differs from the {len(self.codes)} codes"
                 )
             if self.base != 0:
-                raise ValueError("give either 'codes' or 'base', not both")
+                raise ConfigError("give either 'codes' or 'base', not both")
         n = self.n_choices
         if n is None:
-            raise ValueError("give 'cardinality', 'codes' or 'labels'")
+            raise ConfigError("give 'cardinality', 'codes' or 'labels'")
         if self.labels is not None and len(self.labels) != n:
-            raise ValueError(f"'labels' has {len(self.labels)} entries for {n} choices")
+            raise ConfigError(f"'labels' has {len(self.labels)} entries for {n} choices")
         if n > MAX_CARDINALITY:
-            raise ValueError(
+            raise ConfigError(
                 f"{n} choices exceed the {MAX_CARDINALITY} a genome variable can hold (int16); "
                 "split the variable into several, or encode the value as a metric instead"
             )
@@ -139,9 +139,9 @@ class MetricSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> MetricSpec:
         if self.source is not None and self.mean_of is not None:
-            raise ValueError("give either 'source' or 'mean_of', not both")
+            raise ConfigError("give either 'source' or 'mean_of', not both")
         if not math.isfinite(self.scale) or self.scale == 0:
-            raise ValueError(f"scale must be a finite non-zero number, got {self.scale}")
+            raise ConfigError(f"scale must be a finite non-zero number, got {self.scale}")
         return self
 
     def info(self) -> MetricInfo:
@@ -177,11 +177,11 @@ class SeedsSpec(_Strict):
             if seeds is None:
                 continue
             if not seeds or len(set(seeds)) != len(seeds):
-                raise ValueError(f"'{which}' must list distinct seed indices, got {seeds}")
+                raise ConfigError(f"'{which}' must list distinct seed indices, got {seeds}")
             if any(s < 0 or s >= self.count for s in seeds):
-                raise ValueError(f"'{which}' seeds {seeds} must lie in 0..{self.count - 1}")
+                raise ConfigError(f"'{which}' seeds {seeds} must lie in 0..{self.count - 1}")
         if self.search and self.report and set(self.search) & set(self.report):
-            raise ValueError(
+            raise ConfigError(
                 f"search seeds {self.search} and report seeds {self.report} overlap: a search "
                 "would be judged on what it saw"
             )
@@ -239,17 +239,17 @@ class UserTableSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> UserTableSpec:
         if any(v.position is not None for v in self.genome) and self.key is None:
-            raise ValueError("genome variables with 'position' need a 'key' section to split")
+            raise ConfigError("genome variables with 'position' need a 'key' section to split")
         names = [m.column for m in self.all_metrics()]
         if not names:
-            raise ValueError("declare at least one metric ('metrics' or 'seeds')")
+            raise ConfigError("declare at least one metric ('metrics' or 'seeds')")
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"metric columns must be unique, got {dup} more than once")
+            raise ConfigError(f"metric columns must be unique, got {dup} more than once")
         reserved = set(INTERNAL_COLUMNS) | set(genome_columns(len(self.variables())))
         clash = [n for n in names if n in reserved]
         if clash:
-            raise ValueError(
+            raise ConfigError(
                 f"metric column {clash[0]!r} is named like an internal column of the lab's tables "
                 f"({', '.join(sorted(INTERNAL_COLUMNS))}, g0, g1, ...); name it otherwise and "
                 f"read it with `source: {clash[0]}`"

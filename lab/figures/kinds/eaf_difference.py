@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator
 
+from lab.errors import ConfigError
 from lab.figures.eaf import eaf_difference_figure
 from lab.figures.entry import (
     DrawContext,
@@ -51,7 +52,7 @@ class EafDifferenceFigure(ExperimentFigureEntry):
     @classmethod
     def _distinct(cls, pair: tuple[str, str] | None) -> tuple[str, str] | None:
         if pair is not None and pair[0] == pair[1]:
-            raise ValueError(f"pair needs two different variants, got {list(pair)}")
+            raise ConfigError(f"pair needs two different variants, got {list(pair)}")
         return pair
 
     def default_stem(self) -> str:

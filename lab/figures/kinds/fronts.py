@@ -8,8 +8,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from lab.errors import ConfigError, FigureError
 from lab.figures.entry import DrawContext, Drawn, ExperimentFigureEntry, figure_kind
-from lab.figures.errors import FigureError
 from lab.figures.fronts import fronts_figure
 from lab.figures.fronts_many import parallel_coordinates_figure, per_algorithm_figure
 from lab.figures.units import problem_title
@@ -44,9 +44,9 @@ class FrontsFigure(ExperimentFigureEntry):
     @model_validator(mode="after")
     def _seed_given(self) -> FrontsFigure:
         if self.show == "seed" and self.seed is None:
-            raise ValueError("show: seed needs 'seed' (a seed index of the experiment)")
+            raise ConfigError("show: seed needs 'seed' (a seed index of the experiment)")
         if self.show != "seed" and self.seed is not None:
-            raise ValueError(f"'seed' is only used with show: seed (show is {self.show!r})")
+            raise ConfigError(f"'seed' is only used with show: seed (show is {self.show!r})")
         return self
 
     def default_stem(self) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from lab.errors import ConfigError
 from lab.figures.entry import DrawContext, Drawn, figure_kind
 from lab.figures.parity import parity_figure
 from lab.figures.table_entry import TableFigureEntry, table_figure
@@ -27,7 +28,7 @@ class ParityFigure(TableFigureEntry):
     @model_validator(mode="after")
     def _one_source(self) -> ParityFigure:
         if (self.table is None) == (self.surrogates is None):
-            raise ValueError(
+            raise ConfigError(
                 "give exactly one of 'table' (a saved parity table) or 'surrogates' (names of "
                 "saved surrogates, see `lab surrogate ls`)"
             )

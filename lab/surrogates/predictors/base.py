@@ -26,8 +26,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from lab.surrogates.errors import SurrogateError
-from lab.surrogates.safe_io import write_json
+from lab.errors import SurrogateError
+from lab.fileio import write_json
 
 PREDICTOR_FILE = "predictor.json"
 

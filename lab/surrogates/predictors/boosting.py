@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.atomic_io import atomic_write
-from lab.surrogates.errors import SurrogateFileError
+from lab.errors import SurrogateFileError
+from lab.fileio import atomic_write
 from lab.surrogates.model_checks import check_xgboost_model
 from lab.surrogates.predictors.base import Predictor
 from lab.surrogates.safe_io import read_model_bytes

@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from lab.surrogates.errors import SurrogateError
+from lab.errors import SurrogateError
+from lab.fileio import write_json
 from lab.surrogates.predictors.base import Predictor
 from lab.surrogates.predictors.registry import load_predictor, make_predictor, predictor_class
-from lab.surrogates.safe_io import read_json, write_json
+from lab.surrogates.safe_io import read_json
 
 NOISE_FILE = "noise.json"
 

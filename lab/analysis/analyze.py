@@ -39,6 +39,7 @@ from lab.analysis.significance import (
     TESTED_METRICS,
     paired_problems,
     pairwise_table,
+    protocol_warnings,
     ranking_summary,
     resolve_baseline,
 )
@@ -168,7 +169,8 @@ def analyze_experiment(
         transferred, [*group, "target"], ["hv_normalized"], seed=seed, n_resamples=n_resamples
     )
     lap("summary")
-    pairwise = pairwise_table(final, baseline=baseline, alpha=alpha)
+    pairwise = pairwise_table(final, baseline=baseline, alpha=alpha, seed=seed)
+    warnings = protocol_warnings(pairwise, alpha=alpha, paired=paired_problems(final))
     ranking = ranking_summary(final, alpha=alpha)
     lap("significance")
     latex = {
@@ -197,6 +199,7 @@ def analyze_experiment(
         "problems": sorted(final["problem"].unique()),
         "algorithms": sorted(final[ALGORITHM_COL].unique()),
         "paired": paired_problems(final),
+        "warnings": warnings,
         "transfer_targets": targets,
         "latex_tables": sorted(latex),
         "versions": library_versions(),

@@ -22,10 +22,17 @@ import pandas as pd
 
 from lab.errors import AnalysisError
 from lab.stats import StatsInputError, pairwise_tests, rank_algorithms
+from lab.stats.attainable import seeds_needed
 from lab.stats.pairwise import PAIRWISE_COLUMNS
 
-#: Metrics tested, with whether higher values are better.
-TESTED_METRICS: dict[str, bool] = {"hv_normalized": True, "igd_plus": False}
+#: Metrics tested, with whether higher values are better: report-metric hypervolume and IGD+,
+#: and the search-metric hypervolume beside them (a search judged on what it saw; a verdict
+#: that holds on one and not the other says the validation -> test step decides it).
+TESTED_METRICS: dict[str, bool] = {
+    "hv_normalized": True,
+    "igd_plus": False,
+    "hv_search_normalized": True,
+}
 
 #: Baseline used when none is given, if the experiment has it.
 DEFAULT_BASELINE = "random"
@@ -72,6 +79,7 @@ def pairwise_table(
     baseline: str | None,
     alpha: float,
     metrics: Mapping[str, bool] = TESTED_METRICS,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Pairwise tests per problem and metric, both families (see the module docstring).
 
@@ -80,6 +88,7 @@ def pairwise_table(
         baseline: variant label of the baseline, or ``None`` (no ``vs_baseline`` family).
         alpha: family-wise significance level of the verdicts.
         metrics: metric column -> higher is better.
+        seed: seed of the A12 bootstrap intervals.
 
     Returns:
         :data:`PAIRWISE_TABLE_COLUMNS`: ``metric``, ``family`` and the columns of
@@ -102,6 +111,7 @@ def pairwise_table(
                     paired=paired[str(problem)],
                     value_col=metric,
                     algorithm_col=ALGORITHM_COL,
+                    seed=seed,
                 )
                 table.insert(0, "family", family)
                 table.insert(0, "metric", metric)
@@ -110,6 +120,46 @@ def pairwise_table(
     if not frames:
         return pd.DataFrame(columns=list(PAIRWISE_TABLE_COLUMNS))
     return pd.concat(frames, ignore_index=True)[list(PAIRWISE_TABLE_COLUMNS)]
+
+
+def protocol_warnings(
+    pairwise: pd.DataFrame, *, alpha: float, paired: Mapping[str, bool]
+) -> list[str]:
+    """Warnings about comparisons the design cannot decide: per problem and family (on the
+    report hypervolume), when the smallest attainable Holm-adjusted p-value exceeds ``alpha``
+    for some comparison, with the number of seeds that would do; and per problem whose runs are
+    not paired by seed (rank-sum test instead of signed-rank)."""
+    out: list[str] = []
+    for problem, is_paired in sorted(paired.items()):
+        if not is_paired:
+            out.append(
+                f"{problem}: the algorithms were not all run on the same seeds, so their runs "
+                "are compared unpaired (Mann-Whitney); run every algorithm on the same seeds "
+                "for the paired protocol"
+            )
+    if pairwise.empty:
+        return out
+    hv = pairwise[pairwise["metric"] == "hv_normalized"]
+    for (problem, family), part in hv.groupby(["problem", "family"], sort=True):
+        bad = part[~part["reachable"].astype(bool)]
+        if bad.empty:
+            continue
+        k = len(part)
+        test_paired = bool(part["paired"].iloc[0])
+        need = seeds_needed(alpha, k, paired=test_paired)
+        test = "Wilcoxon signed-rank (exact, two-sided)" if test_paired else "Mann-Whitney U"
+        effective = sorted(set(int(n) for n in bad["n_effective"]))
+        what = "seeds where the runs differ" if test_paired else "seeds per algorithm"
+        pairs = ", ".join(
+            f"{a} vs {b}" for a, b in zip(bad["algorithm"], bad["other"], strict=True)
+        )
+        out.append(
+            f"{problem} ({family}): {len(bad)} of {k} comparisons cannot reach alpha={alpha:g} "
+            f"after Holm over {k}: with {'/'.join(map(str, effective))} {what}, the smallest "
+            f"attainable p-value times {k} exceeds alpha ({pairs}); {test} needs at least "
+            f"{need} {what} (every seed's runs differing) — a 'tie' there means untestable"
+        )
+    return out
 
 
 def _finite(x: float) -> float | None:

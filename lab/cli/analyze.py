@@ -41,7 +41,7 @@ def analyze_command(
     """Final indicators, anytime traces, generalization, transfer, summaries over seeds,
     pairwise tests and rankings; writes Parquet/CSV/LaTeX to <experiment>/analysis/."""
     from lab.analysis import analyze_experiment
-    from lab.analysis.console import problem_tables, ranking_renderable
+    from lab.analysis.console import problem_tables, ranking_renderable, warnings_renderable
 
     with console.status(f"analysing {experiment} ..."):
         result = analyze_experiment(
@@ -66,6 +66,9 @@ def analyze_command(
     for table in problem_tables(result):
         console.print(table)
     console.print(ranking_renderable(result))
+    warnings = warnings_renderable(result)
+    if warnings is not None:
+        console.print(warnings)
     total = sum(info["timings_s"].values())
     console.print(
         f"wrote {len(result.paths)} files to {result.directory} in {total:.1f} s", highlight=False

@@ -20,9 +20,9 @@ from lab.stats import holm
 def test_pairwise_p_values_equal_scipy_wilcoxon(analysis: AnalysisResult) -> None:
     pw = analysis.pairwise
     assert analysis.baseline == "random"
-    assert set(pw["metric"]) == {"hv_normalized", "igd_plus"}
+    assert set(pw["metric"]) == {"hv_normalized", "igd_plus", "hv_search_normalized"}
     final = analysis.final
-    for metric in ("hv_normalized", "igd_plus"):
+    for metric in ("hv_normalized", "igd_plus", "hv_search_normalized"):
         for problem in final["problem"].unique():
             part = pw[(pw["metric"] == metric) & (pw["problem"] == problem)]
             base = part[part["family"] == "vs_baseline"]
@@ -40,8 +40,13 @@ def test_pairwise_p_values_equal_scipy_wilcoxon(analysis: AnalysisResult) -> Non
                 assert row.p_value == pytest.approx(stats.wilcoxon(d.to_numpy()).pvalue)
             for _, family in part.groupby("family"):
                 np.testing.assert_allclose(family["p_holm"], holm(family["p_value"].to_numpy()))
-    # Three seeds cannot reach p <= 0.05 with an exact Wilcoxon test (its smallest p is 0.25).
+    # Three seeds cannot reach p <= 0.05 with an exact Wilcoxon test (its smallest p is 0.25):
+    # the table says so, and the analysis warns with the number of seeds that would do.
     assert (pw["verdict"] == "tie").all()
+    assert not pw["reachable"].any() and (pw["min_p"] >= 0.25).all()
+    warnings = analysis.info["warnings"]
+    assert any("vs_baseline" in w and "needs at least 7" in w for w in warnings)
+    assert any("all_pairs" in w and "after Holm over 3" in w for w in warnings)
 
 
 def _synthetic(paired: bool) -> pd.DataFrame:
@@ -53,7 +58,8 @@ def _synthetic(paired: bool) -> pd.DataFrame:
             for s in seeds:
                 hv = 0.5 + shift + 0.01 * rng.standard_normal()
                 rows.append({"problem": problem, "algorithm": alg, "label": alg, "seed": s,
-                             "hv_normalized": hv, "igd_plus": 1.0 - hv})  # fmt: skip
+                             "hv_normalized": hv, "igd_plus": 1.0 - hv,
+                             "hv_search_normalized": hv + 0.02})  # fmt: skip
     return pd.DataFrame(rows)
 
 

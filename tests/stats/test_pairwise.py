@@ -113,3 +113,53 @@ def test_invalid_inputs_raise():
         pairwise_tests(df.drop(columns="seed"), higher_is_better=True)
     with pytest.raises(StatsInputError, match="baseline 'Z'"):
         pairwise_tests(df, higher_is_better=True, baseline="Z")
+
+
+def test_attainable_p_values_and_seeds_needed() -> None:
+    from itertools import product
+
+    from lab.stats.attainable import min_p_mannwhitney, min_p_wilcoxon, seeds_needed
+
+    # Exact Wilcoxon: the all-positive sign pattern is the only most extreme one per tail.
+    for n in (3, 5, 6, 8):
+        d = np.arange(1.0, n + 1)
+        assert min_p_wilcoxon(n) == pytest.approx(stats.wilcoxon(d, method="exact").pvalue)
+        # and no sign pattern gives a smaller p-value (brute force over all 2^n patterns)
+        if n <= 6:
+            smallest = min(
+                stats.wilcoxon(d * np.array(s), method="exact").pvalue
+                for s in product((-1, 1), repeat=n)
+            )
+            assert smallest == pytest.approx(min_p_wilcoxon(n))
+    for n, m in ((3, 3), (4, 6), (10, 10)):
+        x, y = np.arange(n) + 100.0, np.arange(m, dtype=float)
+        exact = stats.mannwhitneyu(x, y, alternative="two-sided", method="exact").pvalue
+        assert min_p_mannwhitney(n, m) == pytest.approx(exact)
+    assert seeds_needed(0.05) == 6  # 2 / 2^6 = 0.031 <= 0.05 < 2 / 2^5
+    assert seeds_needed(0.05, 5) == 8
+    assert seeds_needed(0.05, 20) == 10
+    assert seeds_needed(0.05, paired=False) == 4  # 2 / C(8, 4) = 0.029
+
+
+def test_a12_interval_and_reachability_columns() -> None:
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(10):
+        base = rng.normal()
+        rows += [
+            {"problem": "p", "algorithm": "a", "seed": seed, "value": base + 1.0},
+            {"problem": "p", "algorithm": "b", "seed": seed, "value": base},
+        ]
+    table = pairwise_tests(pd.DataFrame(rows), higher_is_better=True, alpha=0.05)
+    row = table.iloc[0]
+    assert row["paired"] and row["n_effective"] == 10 and row["reachable"]
+    assert row["min_p"] == pytest.approx(2.0**-9)
+    assert row["a12_ci_low"] <= row["a12"] <= row["a12_ci_high"]
+    # Same seed, same interval; a different seed moves it only by resampling noise.
+    again = pairwise_tests(pd.DataFrame(rows), higher_is_better=True, alpha=0.05)
+    assert again.iloc[0]["a12_ci_low"] == row["a12_ci_low"]
+    # Five seeds of which two tie exactly: 3 effective differences, p >= 0.25, untestable.
+    few = pd.DataFrame(rows[:10])
+    few.loc[few.index[[0, 2]], "value"] = few.loc[few.index[[1, 3]], "value"].to_numpy()
+    row = pairwise_tests(few, higher_is_better=True, alpha=0.05).iloc[0]
+    assert row["n_effective"] == 3 and not row["reachable"] and row["verdict"] == "tie"

@@ -17,20 +17,13 @@ from lab.problems.spec import ProblemSpec, ProblemTemplate, expand_templates
 
 
 def _templates(spec_path: Path) -> list[ProblemTemplate]:
-    from pydantic import ValidationError
+    from lab.config_file import validate
 
     raw = load_user_spec(spec_path).problems
-    out = []
-    for i, entry in enumerate(raw):
-        try:
-            out.append(ProblemTemplate.model_validate(entry))
-        except ValidationError as exc:
-            lines = "\n".join(
-                f"  field problems.{i}.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                for e in exc.errors()
-            )
-            raise ConfigError(f"{spec_path}: invalid problem\n{lines}") from None
-    return out
+    return [
+        validate(ProblemTemplate, entry, source=f"{spec_path}: problems[{i}]", what="problem")
+        for i, entry in enumerate(raw)
+    ]
 
 
 def check_objective_columns(spec: ProblemSpec, table: BenchmarkTable, where: str) -> None:

@@ -19,11 +19,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.table import BenchmarkTable, genome_columns
+from lab.config_file import YamlBounds, read_yaml, validate
 from lab.errors import BenchmarkFileError, ConfigError
 from lab.fileio import sha256_file
 
@@ -33,8 +33,9 @@ INTERNAL_COLUMNS = ("arch_id", "arch_str")
 MAX_CARDINALITY = int(np.iinfo(np.int16).max) + 1
 #: Genome codes (mixed radix) are int64; the product of cardinalities must stay below this.
 MAX_SPACE_SIZE = 2**62
-#: Largest spec file read (a spec is a few kilobytes; anything bigger is not a spec).
-MAX_SPEC_BYTES = 1 << 20
+#: A spec is a few kilobytes; anything bigger is not a spec.
+SPEC_BOUNDS = YamlBounds(max_bytes=1 << 20)
+DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq", ".json")
 DATA_FORMATS = ("csv", "parquet", "json")
 
 
@@ -277,49 +278,20 @@ class UserTableSpec(_Strict):
 
 
 # --------------------------------------------------------------------------------- reading
-def _format_errors(exc: ValidationError) -> str:
-    return "\n".join(
-        f"  field {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()
-    )
-
-
 def load_user_spec(path: Path) -> UserTableSpec:
-    """Parse and validate the YAML spec at ``path``; errors name the file and the field."""
+    """Parse and validate the YAML spec at ``path`` (through :mod:`lab.config_file`: bounded,
+    safe, UTF-8 only); errors name the file and the field."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: spec file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the table spec ({exc.strerror})") from None
-    if len(data) > MAX_SPEC_BYTES:
-        raise ConfigError(
-            f"{path}: {len(data)} bytes is too large for a table spec (at most {MAX_SPEC_BYTES}); "
-            "pass the YAML spec with --from, not the data file"
-        )
-    if b"\x00" in data:
-        raise ConfigError(
-            f"{path}: a binary file, not a YAML table spec; pass the spec (YAML text) with --from "
-            "and name the data file in its 'file' field"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save the table spec as UTF-8"
-        ) from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(
-            f"{path}: a table spec is a YAML mapping with 'name', 'file', 'genome', 'metrics'"
-        )
-    try:
-        return UserTableSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: invalid table spec\n{_format_errors(exc)}") from None
+        _, raw = read_yaml(path, what="table spec", bounds=SPEC_BOUNDS)
+    except ConfigError as exc:
+        if path.suffix.lower() in DATA_SUFFIXES:
+            raise ConfigError(
+                f"{exc}\n  {path.name} looks like the data file: pass the YAML spec with --from "
+                "and name the data file in the spec's 'file' field"
+            ) from None
+        raise
+    return validate(UserTableSpec, raw, source=str(path), what="table spec")
 
 
 def _data_format(spec: UserTableSpec, path: Path) -> str:

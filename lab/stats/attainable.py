@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from lab.stats.errors import StatsInputError
+from lab.errors import StatsInputError
 
 
 def min_p_wilcoxon(n: int) -> float:

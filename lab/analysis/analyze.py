@@ -53,6 +53,30 @@ from lab.results.query import load_experiment
 from lab.results.store import ResultsStore
 
 
+def dropped_runs(store: ResultsStore, name: str) -> list[str]:
+    """Runs an analysis of ``name`` would leave out without a word, one line each: runs of the
+    design (:func:`~lab.experiments.design.check_design`) that are missing or damaged, damaged
+    or partial runs found in the ``runs/`` folder, and sweep copies whose runs are unknown."""
+    from lab.experiments.design import check_design
+    from lab.results.integrity import check_runs_folder
+
+    design = check_design(store, name)
+    lines = {run_id: f"{design.describe(run_id)}: missing" for run_id in design.missing}
+    lines.update(
+        {run_id: f"{design.describe(run_id)}: {what}" for run_id, what in design.damaged.items()}
+    )
+    for issue in check_runs_folder(store, name):
+        if issue.run_id is None or issue.run_id in lines:
+            continue
+        if issue.kind == "damaged" or (
+            issue.kind == "partial" and not store.is_complete(name, issue.run_id)
+        ):
+            lines[issue.run_id] = f"{issue.path.name}: {issue.what}"
+    out = [lines[k] for k in sorted(lines)]
+    out += [f"{path}: runs unknown ({error})" for path, error in design.unreadable.items()]
+    return out
+
+
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -71,6 +95,7 @@ def analyze_experiment(
     transfer: bool = True,
     n_resamples: int = N_RESAMPLES,
     write: bool = True,
+    allow_missing: bool = False,
 ) -> AnalysisResult:
     """Analyse every complete run of experiment ``name``.
 
@@ -87,6 +112,9 @@ def analyze_experiment(
         transfer: score the returned sets on the other problems of the same table.
         n_resamples: bootstrap resamples per group.
         write: write the files (``False``: compute only; ``paths`` is then empty).
+        allow_missing: analyse the intact runs even when runs of the design (the runs of the
+            experiment's stored sweep configs) are missing or damaged; they are then listed in
+            ``info['dropped_runs']``. Without it such an experiment is refused.
 
     Returns:
         :class:`AnalysisResult`. Its tables (``algorithm`` is the registry name, ``label`` the
@@ -105,8 +133,9 @@ def analyze_experiment(
 
     Raises:
         UnknownNameError: no such experiment (the message lists the experiments).
-        AnalysisError: no complete run, an unknown baseline, a bad setting, or stored
-            histories that disagree with the benchmark table.
+        AnalysisError: no complete run, an unknown baseline, a bad setting, stored histories
+            that disagree with the benchmark table, or runs of the design that are missing or
+            damaged (unless ``allow_missing``).
     """
     if not 0 < alpha < 1:
         raise AnalysisError(f"alpha must be in (0, 1), got {alpha}")
@@ -125,6 +154,16 @@ def analyze_experiment(
     store.require_experiment(name)
     # The fingerprint is taken before reading the runs: a run added meanwhile makes the saved
     # analysis look stale (and be recomputed), never look complete while missing it.
+    dropped = dropped_runs(store, name)
+    if dropped and not allow_missing:
+        shown = "\n".join(f"  {line}" for line in dropped[:20])
+        more = f"\n  ... and {len(dropped) - 20} more" if len(dropped) > 20 else ""
+        raise AnalysisError(
+            f"experiment {name!r}: {len(dropped)} run(s) of its design are missing or damaged "
+            f"and would be left out silently:\n{shown}{more}\nrerun the sweep (`lab run` "
+            f"redoes exactly these runs), see `lab results check {name}`, or pass "
+            "--allow-missing to analyse the intact runs only"
+        )
     manifests = store.manifests(name)
     fingerprint, _ = runs_fingerprint(manifests)
     tidy = load_experiment(name, root=root)
@@ -195,6 +234,7 @@ def analyze_experiment(
         "n_runs": len(final),
         "n_manifests": len(manifests),
         "n_failed": sum(1 for m in manifests if m.get("status") != "ok"),
+        "dropped_runs": dropped,
         "runs_fingerprint": fingerprint,
         "problems": sorted(final["problem"].unique()),
         "algorithms": sorted(final[ALGORITHM_COL].unique()),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
@@ -37,6 +38,12 @@ def analyze_command(
         "--transfer/--no-transfer",
         help="Score returned sets on the other datasets/devices of the same table.",
     ),
+    allow_missing: bool = typer.Option(
+        False,
+        "--allow-missing",
+        help="Analyse the intact runs even if runs of the design are missing or damaged "
+        "(they are listed).",
+    ),
 ) -> None:
     """Final indicators, anytime traces, generalization, transfer, summaries over seeds,
     pairwise tests and rankings; writes Parquet/CSV/LaTeX to <experiment>/analysis/."""
@@ -52,12 +59,20 @@ def analyze_command(
             seed=seed,
             trace_points=trace_points,
             transfer=transfer,
+            allow_missing=allow_missing,
         )
     info = result.info
     console.print(
         f"[bold]{experiment}[/]: {info['n_runs']} runs, {len(info['problems'])} problem(s), "
         f"{len(info['algorithms'])} algorithm variant(s); baseline: {result.baseline or 'none'}"
     )
+    if info.get("dropped_runs"):
+        console.print(
+            f"[yellow]{len(info['dropped_runs'])} run(s) of the design missing or damaged, "
+            "left out (--allow-missing):[/]"
+        )
+        for line in info["dropped_runs"]:
+            console.print(f"  {escape(line)}", highlight=False)
     if info["n_failed"]:
         console.print(
             f"[yellow]{info['n_failed']} failed run(s) left out[/] "

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from lab.benchmarks.locations import DATA_DIR_ENV
 from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
+from lab.cli.error_report import DEBUG_ENV, LabGroup
 from lab.cli.figures import figures_command
 from lab.cli.help_text import tidy_help
 from lab.cli.results import results_app
@@ -19,6 +21,7 @@ from lab.cli.surrogate import surrogate_app
 from lab.errors import LabError
 
 app = typer.Typer(
+    cls=LabGroup,
     name="lab",
     help="Multi-objective NAS laboratory: benchmarks, searches, analysis and figures.",
     no_args_is_help=True,
@@ -40,10 +43,15 @@ def main(
         "--data-dir",
         help=f"Folder of built benchmark tables (default: ${DATA_DIR_ENV} or the user cache).",
     ),
+    debug: bool = typer.Option(
+        False, "--debug", help=f"Show the traceback of an error (also ${DEBUG_ENV}=1)."
+    ),
 ) -> None:
     """Global options."""
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(data_dir)
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
 
 
 # Last, once every command is registered: help paragraphs without the source's line breaks.
@@ -51,13 +59,13 @@ tidy_help(app)
 
 
 def run() -> None:
-    """Entry point that turns the lab's own errors into one readable line and exit code 2.
-
-    Click (standalone mode) handles usage errors and ``typer.Exit`` codes itself; only the
-    lab's own errors are caught here, so users never see a traceback for bad input.
-    """
+    """Entry point. Errors of commands are reported by :class:`~lab.cli.error_report.LabGroup`
+    (one message, exit status 2 for bad input or files, 1 for a defect); this catches the lab's
+    errors raised outside a command as well."""
     try:
         app()
     except LabError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            raise
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         raise SystemExit(2) from None

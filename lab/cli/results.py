@@ -37,6 +37,58 @@ def ls(
     console.print(table)
 
 
+def _print_issues(experiment: str, results_dir: Path | None, *, brief: bool) -> int:
+    """Print the damaged, partial and foreign files and the missing runs of the design;
+    returns how many problems were found (locked runs are shown, not counted)."""
+    from lab.experiments.design import check_design
+    from lab.results.integrity import PROBLEM_KINDS, check_runs_folder
+    from lab.results.store import ResultsStore
+
+    store = ResultsStore(results_dir)
+    issues = check_runs_folder(store, experiment)
+    design = check_design(store, experiment)
+    problems = [i for i in issues if i.kind in PROBLEM_KINDS]
+    rows = [(i.path.name, i.kind, i.what) for i in issues if not brief or i.kind in PROBLEM_KINDS]
+    rows += [(design.describe(r), "missing", "run of the design without a manifest; `lab run` "
+              "redoes it") for r in design.missing]  # fmt: skip
+    rows += [(str(p), "unreadable sweep", e) for p, e in design.unreadable.items()]
+    n_problems = len(problems) + len(design.missing) + len(design.unreadable)
+    if rows:
+        table = Table(title=f"{experiment}: files and runs not counted as intact runs")
+        for col in ("file or run", "kind", "what is wrong"):
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*(escape(str(v)) for v in row))
+        console.print(table)
+        if brief and n_problems:
+            console.print(
+                f"[yellow]{n_problems} problem(s) in the store[/]: they are not counted above "
+                f"(details: `lab results check {experiment}`)"
+            )
+    return n_problems
+
+
+@results_app.command("check")
+def check(
+    experiment: str = typer.Argument(..., help="Experiment name (see `lab results ls`)."),
+    results_dir: Path | None = typer.Option(None, "--results-dir", help=_ROOT_HELP),
+) -> None:
+    """List damaged, partial and foreign files of an experiment and the runs of its design
+    that are missing; exit status 1 if there is any."""
+    from lab.results.query import load_manifests
+
+    manifests = load_manifests(experiment, root=results_dir)
+    n_problems = _print_issues(experiment, results_dir, brief=False)
+    n_ok = int((manifests["status"] == "ok").sum()) if len(manifests) else 0
+    console.print(
+        f"{experiment}: {len(manifests)} run(s) recorded ({n_ok} ok, {len(manifests) - n_ok} "
+        f"failed); {n_problems} problem(s)",
+        highlight=False,
+    )
+    if n_problems:
+        raise typer.Exit(1)
+
+
 @results_app.command("show")
 def show(
     experiment: str = typer.Argument(..., help="Experiment name (see `lab results ls`)."),
@@ -58,6 +110,7 @@ def show(
             title=f"{experiment}: final normalized hypervolume (median and IQR over seeds)",
         )
     )
+    _print_issues(experiment, results_dir, brief=True)
     if runs:
         table = Table(title=f"{experiment}: runs")
         cols = ("problem", "label", "seed", "status", "hv_normalized", "wall_time_s", "run_id")

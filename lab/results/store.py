@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from lab.results.lock import RunLock
 from lab.run_ids import run_id_of
 
 RESULTS_DIR_ENV = "LAB_RESULTS_DIR"
+#: A run id as :func:`lab.run_ids.run_id_of` makes it: the only names of run files.
+RUN_ID = re.compile(r"^[0-9a-f]{16}$")
 #: Version of the manifest layout.
 MANIFEST_SCHEMA = 1
 
@@ -110,12 +113,19 @@ class ResultsStore:
             return False
 
     def manifests(self, experiment: str) -> list[dict[str, Any]]:
-        """Every readable manifest of the experiment, in run-id order."""
+        """Every readable manifest of the experiment, in run-id order.
+
+        Only files named exactly ``<run_id>.json`` whose manifest records that run id count: a
+        copy (``<run_id> (copy).json``) or a renamed file is never a second run
+        (:mod:`lab.results.integrity` lists such files).
+        """
         out = []
         runs = self.runs_dir(experiment)
         for path in sorted(runs.glob("*.json")) if runs.is_dir() else []:
+            if RUN_ID.match(path.stem) is None:
+                continue
             manifest = self.read_manifest(experiment, path.stem)
-            if manifest is not None:
+            if manifest is not None and manifest.get("run_id") == path.stem:
                 out.append(manifest)
         return out
 

@@ -8,7 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 from lab.cli.main import app
-from lab.errors import ConfigError, UnknownNameError
 from tests.figures.conftest import EXPERIMENT
 
 RECIPE = "figures: [{kind: final_distribution}, {kind: critical_difference}]\n"
@@ -52,15 +51,19 @@ def test_all_renders_every_recipe_and_reports_the_failures(store_root: Path, tmp
 
 
 def test_errors(store_root: Path, tmp_path: Path):
+    # Errors end in one message and exit status 2 (lab.cli.error_report), never a traceback.
     runner = CliRunner()
-    result = runner.invoke(app, ["figures"])
-    assert isinstance(result.exception, ConfigError)
-    result = runner.invoke(app, ["figures", "--all", "--recipe-dir", str(tmp_path)])
-    assert isinstance(result.exception, ConfigError) and "no recipe" in str(result.exception)
+    result = runner.invoke(app, ["figures"], env={"COLUMNS": "250"})
+    assert result.exit_code == 2 and "error:" in result.output
+    result = runner.invoke(app, ["figures", "--all", "--recipe-dir", str(tmp_path)],
+                           env={"COLUMNS": "250"})  # fmt: skip
+    assert result.exit_code == 2 and "no recipe" in result.output
     recipe = write(tmp_path, "one", f"experiment: nope\n{RECIPE}")
-    result = runner.invoke(app, ["figures", str(recipe), "--results-dir", str(store_root)])
-    assert isinstance(result.exception, UnknownNameError)
-    assert EXPERIMENT in str(result.exception)  # the message lists the experiments
+    result = runner.invoke(app, ["figures", str(recipe), "--results-dir", str(store_root)],
+                           env={"COLUMNS": "250"})  # fmt: skip
+    assert result.exit_code == 2 and "unknown experiment" in result.output
+    assert EXPERIMENT in result.output  # the message lists the experiments
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("flag", ["--help"])

@@ -59,6 +59,8 @@ from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.read_bounds import bounded_stream, decompressed_limit
 from lab.benchmarks.recipe import Recipe
 from lab.benchmarks.recipes.nasbench201_schema import (
+    DROPPED,
+    DroppedTensor,
     check_arch_entry,
     check_meta_archs,
     check_official_dict,
@@ -93,26 +95,6 @@ _LEGACY_TORCH_PROTOCOL = 1001
 
 
 # ------------------------------------------------------------------------------- safe reading
-class DroppedTensor:
-    """Placeholder for a tensor or storage that was not read (trained weights are not needed)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<tensor dropped while reading>"
-
-    def __setstate__(self, state: Any) -> None:
-        # A pickled tensor subclass may carry state; it belongs to the dropped tensor.
-        pass
-
-    def __copy__(self) -> DroppedTensor:
-        return self
-
-    def __deepcopy__(self, memo: dict) -> DroppedTensor:
-        return self
-
-
-DROPPED = DroppedTensor()
 
 
 def _dropped(*_args: Any, **_kwargs: Any) -> DroppedTensor:

@@ -38,6 +38,28 @@ MAX_EPOCHS = 10_000
 Layout = Literal["nas-bench-201", "nats"]
 
 
+class DroppedTensor:
+    """Placeholder for a tensor or storage that was not read (trained weights are not needed)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<tensor dropped while reading>"
+
+    def __setstate__(self, state: Any) -> None:
+        # A pickled tensor subclass may carry state; it belongs to the dropped tensor.
+        pass
+
+    def __copy__(self) -> DroppedTensor:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> DroppedTensor:
+        return self
+
+
+DROPPED = DroppedTensor()
+
+
 def _is_number(value: Any) -> bool:
     return not isinstance(value, bool | np.bool_) and isinstance(
         value, int | float | np.integer | np.floating
@@ -146,8 +168,6 @@ def _check_arch_config(value: Any, source: Path | str, where: str) -> None:
 
 def _check_weights(value: Any, source: Path | str, where: str) -> None:
     """Trained weights: absent, or a state dict whose tensors were dropped while reading."""
-    from lab.benchmarks.recipes.nasbench201_official import DroppedTensor
-
     if value is None or isinstance(value, DroppedTensor):
         return
     _check_dict(value, source, where)
@@ -284,9 +304,11 @@ def check_official_dict(data: Any, source: Path | str, layout: Layout) -> dict[s
 
 
 __all__ = [
+    "DROPPED",
     "MAX_ARCHS",
     "MAX_EPOCHS",
     "TRIAL_FIELDS",
+    "DroppedTensor",
     "check_arch_entry",
     "check_arch_results",
     "check_meta_archs",

@@ -1,0 +1,77 @@
+"""The design of an experiment: every run its sweep configs ask for, and which are not in the
+store as intact runs.
+
+Each sweep that writes into an experiment leaves a copy of its config in
+``<experiment>/sweeps/``; expanding those copies gives the run ids the experiment was meant to
+hold. An analysis that silently used fewer (a deleted manifest, a truncated history) could make
+an algorithm vanish from a comparison; :func:`check_design` names what is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lab.errors import LabError
+from lab.experiments.config import load_config
+from lab.experiments.expansion import RunSpec, expand
+from lab.results.integrity import manifest_problem
+from lab.results.store import ResultsStore
+
+
+@dataclass
+class DesignCheck:
+    """Runs of the design that the store does not hold intact.
+
+    Attributes:
+        expected: ``run_id -> RunSpec`` of every run of the stored sweep configs.
+        missing: run ids without a manifest.
+        damaged: ``run_id -> what is wrong`` for manifests that are not intact runs.
+        failed: run ids whose manifest records a failure (reported, not an integrity issue).
+        unreadable: ``sweep copy -> error`` of stored sweep configs that cannot be expanded
+            (their runs are then unknown).
+    """
+
+    expected: dict[str, RunSpec] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    damaged: dict[str, str] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def incomplete(self) -> list[str]:
+        """Run ids of the design that an analysis would drop silently: missing or damaged."""
+        return sorted({*self.missing, *self.damaged})
+
+    def describe(self, run_id: str) -> str:
+        """``problem / label / seed <s> (<run_id>)`` of a run of the design."""
+        spec = self.expected.get(run_id)
+        if spec is None:
+            return run_id
+        return f"{spec.problem} / {spec.label} / seed {spec.seed} ({run_id})"
+
+
+def check_design(store: ResultsStore, experiment: str) -> DesignCheck:
+    """Compare the runs of ``experiment``'s stored sweep configs with the store."""
+    out = DesignCheck()
+    sweeps = store.experiment_dir(experiment) / "sweeps"
+    for path in sorted(sweeps.glob("*.yaml")) if sweeps.is_dir() else []:
+        try:
+            config = load_config(path).model_copy(update={"name": experiment})
+        except LabError as exc:
+            out.unreadable[str(path)] = str(exc)
+            continue
+        for spec in expand(config):
+            out.expected[spec.run_id] = spec
+    for run_id in out.expected:
+        if not store.paths(experiment, run_id).manifest.is_file():
+            out.missing.append(run_id)
+            continue
+        problem = manifest_problem(store, experiment, run_id)
+        if problem is not None:
+            out.damaged[run_id] = problem
+        elif (store.read_manifest(experiment, run_id) or {}).get("status") != "ok":
+            out.failed.append(run_id)
+    return out
+
+
+__all__ = ["DesignCheck", "check_design"]

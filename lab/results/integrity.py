@@ -1,0 +1,152 @@
+"""What is wrong in an experiment's ``runs/`` folder: damaged, partial and foreign files.
+
+Only files named exactly as the store writes them count as runs (``<run_id>.json`` and
+``<run_id>.parquet``, ``run_id`` = 16 lowercase hex digits); a copy such as
+``<run_id> (copy).json`` is *foreign*: listed, never counted. Each other file is classified:
+
+* ``damaged``: a manifest that is not valid JSON, records another run id, whose config does not
+  hash to its name (edited), or whose history is missing or differs from the recorded sha256
+  (truncated, replaced);
+* ``partial``: a history without a manifest, or a temporary file, left by a writer that was
+  killed (``lab run`` reruns the run);
+* ``foreign``: any file the store does not write;
+* ``locked``: a run that a sweep holds right now (not an error).
+
+A run whose manifest says ``failed`` is not an issue of the store: it is a recorded result
+(``lab results show --failed``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from lab.fileio import sha256_file
+from lab.results.store import RUN_ID, ResultsStore
+from lab.run_ids import run_id_of
+
+#: A temporary file of an atomic write (``.<final name>.<random>.tmp``).
+_TMP = re.compile(r"^\.(?P<final>[0-9a-f]{16}\.(json|parquet))\..*\.tmp$")
+
+IssueKind = Literal["damaged", "partial", "foreign", "locked"]
+#: Kinds that mean results are missing or unusable (``locked`` is only information).
+PROBLEM_KINDS: frozenset[str] = frozenset({"damaged", "partial", "foreign"})
+
+
+@dataclass(frozen=True)
+class StoreIssue:
+    """One file of a ``runs/`` folder that is not an intact run.
+
+    Attributes:
+        path: the file.
+        kind: ``damaged``, ``partial``, ``foreign`` or ``locked``.
+        run_id: the run it belongs to, when its name says so.
+        what: what is wrong, in words.
+    """
+
+    path: Path
+    kind: IssueKind
+    run_id: str | None
+    what: str
+
+
+def is_run_file_name(name: str, suffix: str) -> bool:
+    """Is ``name`` exactly ``<run_id><suffix>`` as the store writes it?"""
+    return name.endswith(suffix) and RUN_ID.match(name[: -len(suffix)]) is not None
+
+
+def manifest_problem(store: ResultsStore, experiment: str, run_id: str) -> str | None:
+    """Why the manifest of ``run_id`` is not an intact run (``None`` if it is; a failed run
+    is intact)."""
+    path = store.paths(experiment, run_id).manifest
+    try:
+        manifest: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"unreadable ({exc})"
+    except ValueError as exc:
+        return f"not valid JSON ({exc}); truncated or edited"
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    if manifest.get("run_id") != run_id:
+        return f"records run id {manifest.get('run_id')!r}, not its file name"
+    try:
+        config_id = run_id_of(manifest["config"])
+    except (KeyError, TypeError, ValueError):
+        return "has no readable 'config'"
+    if config_id != run_id:
+        return f"its config hashes to {config_id}, not {run_id}: the manifest was edited"
+    if manifest.get("status") != "ok":
+        return None
+    history = store.paths(experiment, run_id).history
+    recorded = (manifest.get("history") or {}).get("sha256")
+    if not history.is_file():
+        return f"status ok but its history {history.name} is missing"
+    try:
+        actual = sha256_file(history)
+    except OSError as exc:
+        return f"its history {history.name} is unreadable ({exc})"
+    if actual != recorded:
+        return (
+            f"its history {history.name} has sha256 {actual[:12]}..., the manifest records "
+            f"{str(recorded)[:12]}...: truncated or replaced"
+        )
+    return None
+
+
+def check_runs_folder(store: ResultsStore, experiment: str) -> list[StoreIssue]:
+    """Every file of ``<experiment>/runs/`` that is not part of an intact run, by file name."""
+    runs = store.runs_dir(experiment)
+    if not runs.is_dir():
+        return []
+    names = {p.name for p in runs.iterdir()}
+    issues: list[StoreIssue] = []
+    for name in sorted(names):
+        path = runs / name
+        if not path.is_file():
+            issues.append(StoreIssue(path, "foreign", None, "not a file the store writes"))
+        elif is_run_file_name(name, ".json"):
+            run_id = name[:-5]
+            problem = manifest_problem(store, experiment, run_id)
+            if problem is not None:
+                issues.append(StoreIssue(path, "damaged", run_id, f"manifest {problem}"))
+        elif is_run_file_name(name, ".parquet"):
+            run_id = name[: -len(".parquet")]
+            if f"{run_id}.json" not in names:
+                issues.append(
+                    StoreIssue(
+                        path, "partial", run_id,
+                        "history without a manifest (the writer was stopped); `lab run` "
+                        "reruns the run",
+                    )
+                )  # fmt: skip
+        elif is_run_file_name(name, ".lock"):
+            issues.append(StoreIssue(path, "locked", name[:-5], "a sweep is writing this run"))
+        elif (match := _TMP.match(name)) is not None:
+            issues.append(
+                StoreIssue(
+                    path, "partial", match["final"].split(".")[0],
+                    "temporary file of an interrupted write; removed when the run is rerun",
+                )
+            )  # fmt: skip
+        else:
+            issues.append(
+                StoreIssue(
+                    path, "foreign", None,
+                    "not named as the store names runs (<16 hex digits>.json/.parquet); "
+                    "not counted",
+                )
+            )  # fmt: skip
+    return issues
+
+
+__all__ = [
+    "PROBLEM_KINDS",
+    "RUN_ID",
+    "StoreIssue",
+    "check_runs_folder",
+    "is_run_file_name",
+    "manifest_problem",
+]

@@ -16,8 +16,8 @@ import yaml
 from typer.testing import CliRunner
 
 from lab.analysis import analyze_experiment
-from lab.analysis.errors import AnalysisError
 from lab.cli.main import app
+from lab.errors import AnalysisError
 from lab.experiments import load_config, run_sweep
 from lab.results.integrity import check_runs_folder
 from lab.results.query import load_experiment, load_manifests

@@ -3,10 +3,12 @@
 One iteration (one :meth:`ask`):
 
 1. fit independent GPs (one per modelled outcome, standardized) on every evaluation so far,
-   warm-started from the previous iteration's hyperparameters with few L-BFGS-B iterations
-   (:class:`~lab.algorithms.mobo.gp.GenomeGP`);
+   warm-started from the last fit's hyperparameters with few L-BFGS-B iterations
+   (:class:`~lab.algorithms.mobo.gp.GenomeGP`) -- on the ``refit_growth`` schedule; in
+   between, the hyperparameters are kept and the GPs only absorb the new points;
 2. compute the exact marginal posterior of every candidate (every unevaluated architecture of
-   a table up to ``max_exact`` rows; a pool plus local search beyond);
+   a table up to ``max_exact`` rows, carried from iteration to iteration by rank-``q``
+   updates between refits; a pool plus local search beyond);
 3. rank all candidates by a cheap acquisition value from those marginals: the closed-form
    expected hypervolume improvement times the probability of feasibility (``qehvi``,
    ``qnehvi``), or a Monte-Carlo expected improvement of the Chebyshev scalarization with
@@ -26,28 +28,30 @@ What is approximate (each can be switched off):
   ``max_frac``), after dropping points dominated with certainty up to five posterior standard
   deviations (``max_baseline=None``: every point with a non-zero frequency);
 - the hyperparameters are a warm-started L-BFGS-B optimum capped at ``warm_maxiter``
-  iterations (``fit_maxiter`` for the first, cold fit);
+  iterations (``fit_maxiter`` for the first, cold fit), refitted only when the data have
+  grown by ``refit_growth`` (``0``: every iteration);
 - Monte-Carlo acquisition values use ``mc_samples`` quasi-random samples;
 - tables above ``max_exact`` rows are searched through a pool and local search.
 
 Randomness: each iteration draws one seed from the algorithm's generator; it seeds the
 quasi-Monte-Carlo samplers, ParEGO's weights, and torch's RNG inside a fork (for BoTorch's
 baseline pruning and fit retries), so no global state is touched and a run is reproducible.
+
+Several seeds of one configuration run as one batch through
+:class:`~lab.algorithms.mobo.seed_batch.SeedBatch` (their GP fits and candidate posteriors
+computed together); a seed alone is a batch of one, through the same code.
 """
 
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
 from botorch.acquisition import AcquisitionFunction
-from botorch.exceptions.errors import ModelFittingError
 from botorch.utils.multi_objective.scalarization import get_chebyshev_scalarization
-from threadpoolctl import threadpool_limits
 from torch import Tensor
 
 from lab.algorithms.base import Algorithm
@@ -60,7 +64,7 @@ from lab.algorithms.mobo.acquisition import (
 )
 from lab.algorithms.mobo.adapter import BoTorchAdapter
 from lab.algorithms.mobo.candidates import candidate_rows, local_search
-from lab.algorithms.mobo.device import DTYPE, resolve_device, seeded_torch
+from lab.algorithms.mobo.device import DTYPE, resolve_device
 from lab.algorithms.mobo.gp import KERNELS, GenomeGP, genome_tensor
 from lab.algorithms.mobo.reference_point import check_rule, search_reference_point
 from lab.algorithms.mobo.screening import (
@@ -120,6 +124,11 @@ class BayesianOptimization(Algorithm):
         local_search_steps: neighbourhood-expansion rounds of a larger space.
         fit_maxiter: L-BFGS-B iterations of the first (cold) fit.
         warm_maxiter: L-BFGS-B iterations of each later, warm-started fit.
+        refit_growth: refit the hyperparameters once the number of evaluations has grown by
+            this fraction since the last fit (``0.1``: at 100 evaluations, every 10th
+            iteration; at least every iteration); in between, the posterior is updated
+            exactly for the new points with the hyperparameters kept (an incremental Cholesky
+            update, :mod:`lab.algorithms.mobo.incremental`). ``0``: refit every iteration.
         device: ``auto`` (a GPU when present), ``cpu`` or ``cuda``.
         chunk_size: candidates per chunk of the posterior and screening (bounds memory).
         reference_point: where the hypervolume reference point comes from: ``auto`` (declared
@@ -152,6 +161,7 @@ class BayesianOptimization(Algorithm):
         local_search_steps: int = 3,
         fit_maxiter: int = 200,
         warm_maxiter: int = 20,
+        refit_growth: float = 0.1,
         device: str = "auto",
         chunk_size: int = 4096,
         reference_point: str = "auto",
@@ -175,6 +185,8 @@ class BayesianOptimization(Algorithm):
                 raise ConfigError(f"{self.name}: {field} must be >= 1, got {value}")
         if n_screen is not None and int(n_screen) < 1:
             raise ConfigError(f"{self.name}: n_screen must be >= 1 or None, got {n_screen}")
+        if not 0.0 <= float(refit_growth) <= 10.0:
+            raise ConfigError(f"{self.name}: refit_growth must be in [0, 10], got {refit_growth}")
         if int(local_search_steps) < 0:
             raise ConfigError(f"{self.name}: local_search_steps must be >= 0")
         self.log = bool(log)
@@ -191,6 +203,7 @@ class BayesianOptimization(Algorithm):
         self.local_search_steps = int(local_search_steps)
         self.fit_maxiter = int(fit_maxiter)
         self.warm_maxiter = int(warm_maxiter)
+        self.refit_growth = float(refit_growth)
         self.device_name = device
         self.chunk_size = int(chunk_size)
         self.reference_point = check_rule(reference_point, problem, where=self.name)
@@ -202,7 +215,9 @@ class BayesianOptimization(Algorithm):
             device=self.device,
         )
         self._allowed = self.adapter.known_feasible(np.arange(problem.n_architectures))
-        self._state: dict[str, Tensor] | None = None
+        #: Rows proposed for this seed by a :class:`~lab.algorithms.mobo.seed_batch.SeedBatch`.
+        self._prepared: np.ndarray | None = None
+        self._engine: Any = None  # this seed's own engine when it runs alone
         #: Wall seconds of the last iteration's stages (fit, posterior, screen, acquisition).
         self.timings: dict[str, float] = {}
         #: The last iteration's fitted model.
@@ -225,6 +240,7 @@ class BayesianOptimization(Algorithm):
             "local_search_steps": self.local_search_steps,
             "fit_maxiter": self.fit_maxiter,
             "warm_maxiter": self.warm_maxiter,
+            "refit_growth": self.refit_growth,
             "device": str(self.device),
             "reference_point": self.reference_point,
         }
@@ -234,24 +250,38 @@ class BayesianOptimization(Algorithm):
         """Nothing to absorb: each iteration refits on the full history."""
 
     def _ask(self, n: int) -> np.ndarray:
-        seed = int(self.rng.integers(2**31 - 1))
-        # Scipy's L-BFGS-B calls BLAS on vectors of a few dozen entries, where threads only
-        # cost; torch's own thread setting is left as the user chose it.
-        with threadpool_limits(limits=1, user_api="blas"), seeded_torch(seed, self.device):
-            rows = self._propose(n, seed)
+        if self._prepared is not None:  # computed with the other seeds of a SeedBatch
+            rows, self._prepared = self._prepared, None
+        else:
+            if self._engine is None:
+                from lab.algorithms.mobo.seed_batch import SeedBatchEngine
+
+                self._engine = SeedBatchEngine([self])
+            rows = self._engine.propose(n)[0]
         return self.problem.genomes_all[rows]
 
     # ------------------------------------------------------------------------------- stages
-    def _propose(self, n: int, seed: int) -> np.ndarray:
-        """Rows of ``n`` new architectures (one iteration; see the module docstring)."""
-        t0 = time.perf_counter()
-        self.adapter.set_reference_point(
-            search_reference_point(
-                self.problem, self.history.F, self.history.feasible, rule=self.reference_point
-            )
-        )
-        model = self._fit()
-        t1 = time.perf_counter()
+    # One iteration is driven by :class:`~lab.algorithms.mobo.seed_batch.SeedBatchEngine`,
+    # for this seed alone or for several seeds at once: it fits the GPs and computes the
+    # candidates' marginals, then asks each seed to select its points (:meth:`_select`).
+    def _training_data(self) -> tuple[Tensor, Tensor]:
+        """``n x d`` genomes and ``n x k`` GP targets of every evaluation so far."""
+        rows = self.history.rows
+        X = genome_tensor(self.problem.genomes_all[rows], self.device)
+        return X, self.adapter.train_targets(rows)
+
+    def _model(self, state: dict[str, Tensor]) -> GenomeGP:
+        """The GP of every evaluation so far with the hyperparameters ``state`` (no fit)."""
+        X, Y = self._training_data()
+        model = GenomeGP(X, Y, cardinalities=self.problem.cardinalities, kernel=self.kernel)
+        model.load_state_dict(state, strict=False)
+        model.eval()
+        self.model = model
+        return model
+
+    def _candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The mask of rows that may be proposed, the candidate rows (sorted) and the rows of
+        the observed feasible front."""
         hist_rows = self.history.rows
         feasible_rows = hist_rows[self.history.feasible]
         front_rows = feasible_rows[nondominated_mask(self.problem.F_all[feasible_rows])]
@@ -268,8 +298,26 @@ class BayesianOptimization(Algorithm):
             front_rows=front_rows,
             rng=self.rng,
         )
-        marg = self._marginals(model, cand)
-        t2 = time.perf_counter()
+        return allowed, cand, front_rows
+
+    def _select(
+        self,
+        model: GenomeGP,
+        cand: np.ndarray,
+        marg: _Marginals,
+        allowed: np.ndarray,
+        front_rows: np.ndarray,
+        n: int,
+        seed: int,
+    ) -> np.ndarray:
+        """Rows of ``n`` new architectures, from the fitted model and the candidates'
+        marginals (screening, then the BoTorch acquisition; see the module docstring)."""
+        self.adapter.set_reference_point(
+            search_reference_point(
+                self.problem, self.history.F, self.history.feasible, rule=self.reference_point
+            )
+        )
+        hist_rows = self.history.rows
         base_rows = hist_rows[self.adapter.known_feasible(hist_rows)]
         if len(base_rows) == 0:  # no evaluation meets the known constraints yet
             base_rows = hist_rows
@@ -309,13 +357,11 @@ class BayesianOptimization(Algorithm):
             self.last_scores = (top, values.cpu().numpy())
             screen_s += s1 - s0
             acq_s += time.perf_counter() - s1
-        self.timings = {
-            "fit_s": t1 - t0,
-            "posterior_s": t2 - t1,
+        self.timings.update({
             "screen_s": screen_s,
             "acquisition_s": acq_s,
             "n_candidates": float(len(cand)),
-        }
+        })  # fmt: skip
         return np.asarray(picked, dtype=np.int64)
 
     def _screen(
@@ -348,31 +394,16 @@ class BayesianOptimization(Algorithm):
         order = np.argsort(-scores, kind="stable")
         return rows[order if self.n_screen is None else order[: self.n_screen]]
 
-    def _fit(self) -> GenomeGP:
-        rows = self.history.rows
-        X = genome_tensor(self.problem.genomes_all[rows], self.device)
-        Y = self.adapter.train_targets(rows)
-        model = GenomeGP(X, Y, cardinalities=self.problem.cardinalities, kernel=self.kernel)
-        maxiter = self.fit_maxiter if self._state is None else self.warm_maxiter
-        try:
-            model.fit(maxiter=maxiter, state=self._state)
-        except ModelFittingError as err:
-            warnings.warn(
-                f"{self.name}: GP fit failed ({err}); keeping the previous hyperparameters",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-            if self._state is not None:
-                model.load_state_dict(self._state, strict=False)
-            model.eval()
-        self._state = model.hyperparameter_state()
-        self.model = model
-        return model
-
     def _marginals(self, model: GenomeGP, rows: np.ndarray) -> _Marginals:
-        a = self.adapter
+        """Marginals of ``rows`` from the model's own cached factor."""
         X = genome_tensor(self.problem.genomes_all[rows], self.device)
         mean, var = model.marginals(X, chunk_size=self.chunk_size)
+        return self._marginals_from(mean, var, rows)
+
+    def _marginals_from(self, mean: Tensor, var: Tensor, rows: np.ndarray) -> _Marginals:
+        """Marginals of ``rows`` from the GP's means and variances (each ``N x k``, original
+        units), with known objectives filled in from the table."""
+        a = self.adapter
         std = var.sqrt()
         n_mod = len(a.modeled_obj)
         known = a.known_objectives_max_rows(rows)

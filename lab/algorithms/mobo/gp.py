@@ -134,9 +134,11 @@ class GenomeGP(SingleTaskGP):
     """Independent GPs (one per output, batched) on genomes with a one-hot product kernel.
 
     Args:
-        train_X: ``n x d`` genomes (integer values, float dtype).
+        train_X: ``n x d`` genomes (integer values, float dtype), or ``B x n x d`` for a
+            batch of ``B`` seeds (independent GPs per seed; see
+            :mod:`lab.algorithms.mobo.seed_batch`).
         train_Y: ``n x k`` outcomes in BoTorch's convention (maximized objectives, then
-            constraint values feasible iff ``<= 0``).
+            constraint values feasible iff ``<= 0``), or ``B x n x k``.
         cardinalities: ``d`` variable cardinalities.
         kernel: ``categorical`` or ``onehot``.
     """
@@ -150,7 +152,8 @@ class GenomeGP(SingleTaskGP):
         kernel: str = "categorical",
     ) -> None:
         k = train_Y.shape[-1]
-        batch_shape = torch.Size([k]) if k > 1 else torch.Size([])
+        # One GP per (seed of a batch, output): SingleTaskGP's ``_aug_batch_shape``.
+        batch_shape = train_X.shape[:-2] + (torch.Size([k]) if k > 1 else torch.Size([]))
         if kernel not in KERNELS:
             raise ConfigError(f"kernel {kernel!r} is not one of {list(KERNELS)}")
         self.kernel_kind = kernel
@@ -159,7 +162,7 @@ class GenomeGP(SingleTaskGP):
             train_X,
             train_Y,
             covar_module=make_kernel(kernel, self.cardinalities, batch_shape),
-            outcome_transform=Standardize(m=k),
+            outcome_transform=Standardize(m=k, batch_shape=train_X.shape[:-2]),
             input_transform=GenomeOneHot(self.cardinalities) if kernel == "onehot" else None,
         )
         self.register_buffer("_train_onehot", onehot_torch(train_X, self.cardinalities))
@@ -171,8 +174,8 @@ class GenomeGP(SingleTaskGP):
 
         Returns:
             ``s`` (``b``), ``c`` (``b``), ``a`` (``b x D``), ``v`` (``b x D``) with ``b`` the
-            number of outputs and ``D`` the one-hot width; differentiable in the
-            hyperparameters.
+            number of GPs (outputs, times seeds for a batched model, seed-major) and ``D``
+            the one-hot width; differentiable in the hyperparameters.
         """
         cards = torch.tensor(self.cardinalities, device=self._train_onehot.device)
         if self.kernel_kind == "categorical":
@@ -188,25 +191,27 @@ class GenomeGP(SingleTaskGP):
         return ones, torch.zeros_like(ones), w, 2.0 * w
 
     def _cross_kernel(self, h1: Tensor, h2: Tensor, form: tuple[Tensor, ...]) -> Tensor:
-        """``b x n1 x n2`` kernel between one-hot rows ``h1`` (``n1 x D``) and ``h2``.
+        """``b x n1 x n2`` kernel between one-hot rows ``h1`` and ``h2``.
 
-        The whole log-kernel, ``log s - c - a.h1 - a.h2 + h1' diag(v) h2``, is one batched
-        matmul of ``[h1, 1]`` with ``[v h2' - a 1'; log s - c - a.h2]`` (``h1`` is one-hot);
-        one in-place ``exp`` follows.
+        ``h1`` is ``n1 x D`` or ``b x n1 x D``, ``h2`` is ``n2 x D`` or ``b x n2 x D``.
         """
-        s, c, a, v = form
-        ones = torch.ones(h1.shape[0], 1, dtype=h1.dtype, device=h1.device)
-        left = torch.cat([h1, ones], dim=-1)
-        weights = v.unsqueeze(-1) * h2.T.unsqueeze(0) - a.unsqueeze(-1)  # b x D x n2
-        offset = (torch.log(s) - c).unsqueeze(-1) - a @ h2.T  # b x n2
-        right = torch.cat([weights, offset.unsqueeze(1)], dim=1)  # b x (D+1) x n2
-        out = torch.matmul(left, right)
-        return out.exp_() if not out.requires_grad else out.exp()
+        return cross_kernel(h1, h2, form)
+
+    def _train_onehot_per_gp(self) -> Tensor:
+        """The training one-hot rows of every GP: ``n x D``, or ``b x n x D`` for a batched
+        model (each seed's rows repeated for its outputs)."""
+        h = self._train_onehot
+        if h.dim() == 2:
+            return h
+        k = self._num_outputs
+        if k == 1:
+            return h
+        return h.unsqueeze(-3).expand(h.shape[0], k, *h.shape[-2:]).reshape(-1, *h.shape[-2:])
 
     def _train_covariance(self) -> tuple[Tensor, Tensor]:
         """``K + noise I`` (``b x n x n``) and the targets minus the prior mean (``b x n``)."""
-        h = self._train_onehot
-        n = h.shape[0]
+        h = self._train_onehot_per_gp()
+        n = h.shape[-2]
         K = self._cross_kernel(h, h, self.kernel_form())
         noise = self.likelihood.noise.reshape(-1)
         K = K + noise[:, None, None] * torch.eye(n, dtype=K.dtype, device=K.device)
@@ -287,6 +292,27 @@ class GenomeGP(SingleTaskGP):
         scale = self.outcome_transform.stdvs.reshape(1, -1)
         shift = self.outcome_transform.means.reshape(1, -1)
         return shift + scale * mean, scale.square() * var
+
+
+def cross_kernel(h1: Tensor, h2: Tensor, form: tuple[Tensor, ...]) -> Tensor:
+    """``b x n1 x n2`` kernel of the closed form of :meth:`GenomeGP.kernel_form` between
+    one-hot rows ``h1`` (``n1 x D`` or ``b x n1 x D``) and ``h2`` (``n2 x D`` or
+    ``b x n2 x D``).
+
+    The whole log-kernel, ``(log s - c - a.h1) + (v h1 - a).h2`` (``h2`` is one-hot), is one
+    matmul of ``[v h1 - a, log s - c - a.h1]`` (``b x n1 x (D+1)``) with ``[h2, 1]'``; when
+    ``h2`` is shared by the ``b`` GPs (many candidates, few training points) that is one
+    matrix product with ``h2`` and no ``b x D x n2`` intermediate. One in-place ``exp``
+    follows.
+    """
+    s, c, a, v = form
+    left = v.unsqueeze(-2) * h1 - a.unsqueeze(-2)  # b x n1 x D
+    offset = (torch.log(s) - c).unsqueeze(-1) - (a.unsqueeze(-2) * h1).sum(-1)  # b x n1
+    left = torch.cat([left, offset.unsqueeze(-1)], dim=-1)
+    ones = torch.ones(*h2.shape[:-1], 1, dtype=h2.dtype, device=h2.device)
+    right = torch.cat([h2, ones], dim=-1).transpose(-1, -2)  # (b x) (D+1) x n2
+    out = torch.matmul(left, right)
+    return out.exp_() if not out.requires_grad else out.exp()
 
 
 def genome_tensor(genomes: np.ndarray, device: torch.device) -> Tensor:

@@ -1,0 +1,238 @@
+"""Seeds as a batch dimension: several seeds of one BO configuration advance in lockstep.
+
+Runs of one (problem, algorithm, hyperparameters, budget, batch size) that differ only in seed
+are at the same number of evaluations at every iteration, so their expensive, dense work can
+be one computation over a leading seed dimension:
+
+- the hyperparameter fits: one batched GP of ``B seeds x k outputs`` optimized as ``B * k``
+  independent L-BFGS-B problems (:func:`~lab.algorithms.mobo.batch_fit.fit_seed_batch`), on the
+  ``refit_growth`` schedule;
+- the candidates' marginal posteriors over the whole table, carried between refits by
+  rank-``q`` updates of every seed's Cholesky factor and cached cross-covariances
+  (:class:`~lab.algorithms.mobo.incremental.IncrementalPosterior`); each seed then takes the
+  rows it may still propose (its own candidate mask).
+
+What stays per seed: the candidate masks, the screening and the BoTorch acquisition over the
+screened candidates (its baseline and front differ per seed), each inside that seed's own
+torch RNG fork. A seed's history does not depend on which seeds share its batch: every step
+is either per seed or an element-wise batched operation, and a fit that fails is redone for
+that seed alone (tests check a seed alone against the same seed inside a batch).
+
+:class:`SeedBatchEngine` is the iteration (used by every :class:`BayesianOptimization`, a
+lone seed being a batch of one); :class:`SeedBatch` drives a list of seeds to their budget.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+from threadpoolctl import threadpool_limits
+from torch import Tensor
+
+from lab.algorithms.history import History
+from lab.algorithms.mobo.batch_fit import State, fit_seed_batch
+from lab.algorithms.mobo.device import seeded_torch
+from lab.algorithms.mobo.gp import GenomeGP, onehot_torch
+from lab.algorithms.mobo.incremental import IncrementalPosterior
+from lab.errors import ConfigError
+from lab.threads import policy_threads
+
+if TYPE_CHECKING:
+    from lab.algorithms.mobo.bayesopt import BayesianOptimization, _Marginals
+
+
+def refit_due(n: int, last_fit_n: int, growth: float) -> bool:
+    """Refit the hyperparameters at ``n`` evaluations, the last fit having been at
+    ``last_fit_n`` (``0``: never)? Yes when there was none, when ``growth`` is 0, or once
+    ``n >= (1 + growth) * last_fit_n``."""
+    return last_fit_n <= 0 or growth <= 0 or n >= (1.0 + growth) * last_fit_n
+
+
+def _same_configuration(members: Sequence[BayesianOptimization]) -> None:
+    first = members[0]
+    for m in members[1:]:
+        if type(m) is not type(first) or m.problem is not first.problem:
+            raise ConfigError(
+                "a seed batch needs one algorithm class and one problem object for every seed"
+            )
+        same = (
+            m.budget == first.budget
+            and m.batch_size == first.batch_size
+            and m.n_init == first.n_init
+            and m.hyperparameters() == first.hyperparameters()
+        )
+        if not same:
+            raise ConfigError(
+                f"{first.name}: the seeds of a batch must share budget, batch size, initial "
+                "design size and hyperparameters"
+            )
+    seeds = [m.seed for m in members]
+    if len(set(seeds)) != len(seeds):
+        raise ConfigError(f"{first.name}: a seed batch repeats a seed: {seeds}")
+
+
+class SeedBatchEngine:
+    """One BO iteration for ``B`` seeds at the same number of evaluations.
+
+    Args:
+        members: the seeds' algorithms (same class, problem object, sizes, hyperparameters).
+
+    Attributes:
+        n_fits: hyperparameter refits so far.
+        last_shared_s: wall seconds of the last iteration's shared work (fit and posterior).
+    """
+
+    def __init__(self, members: Sequence[BayesianOptimization]) -> None:
+        if not members:
+            raise ConfigError("a seed batch needs at least one seed")
+        _same_configuration(members)
+        self.members = list(members)
+        first = self.members[0]
+        self.problem = first.problem
+        self.device = first.device
+        self.exact = self.problem.n_architectures <= first.max_exact
+        self._states: list[State] | None = None
+        self._fit_n = 0
+        self._cache: IncrementalPosterior | None = None
+        self._position: np.ndarray | None = None
+        self.n_fits = 0
+        self.last_shared_s = 0.0
+
+    # ------------------------------------------------------------------------------- public
+    def propose(self, k: int) -> list[np.ndarray]:
+        """Rows of ``k`` new architectures for every seed (one iteration)."""
+        members = self.members
+        n = members[0].n_evaluated
+        if any(m.n_evaluated != n for m in members):
+            raise RuntimeError("the seeds of a batch are not at the same number of evaluations")
+        seeds = [int(m.rng.integers(2**31 - 1)) for m in members]
+        # Scipy's L-BFGS-B calls BLAS on vectors of a few dozen entries, where threads only
+        # cost; torch's own threads follow the thread policy (lab.threads).
+        with policy_threads(), threadpool_limits(limits=1, user_api="blas"):
+            t0 = time.perf_counter()
+            data = [m._training_data() for m in members]
+            X = torch.stack([d[0] for d in data])
+            Y = torch.stack([d[1] for d in data])
+            refit = self._states is None or refit_due(n, self._fit_n, members[0].refit_growth)
+            if refit:
+                first = members[0]
+                self._states = fit_seed_batch(
+                    X,
+                    Y,
+                    cardinalities=self.problem.cardinalities,
+                    kernel=first.kernel,
+                    states=self._states,
+                    maxiter=first.fit_maxiter if self._states is None else first.warm_maxiter,
+                    seeds=seeds,
+                    name=first.name,
+                )
+                self._fit_n = n
+                self.n_fits += 1
+            models = [m._model(s) for m, s in zip(members, self._states, strict=True)]  # type: ignore[arg-type]
+            t1 = time.perf_counter()
+            candidates = [m._candidates() for m in members]
+            margs = self._marginals(models, [c[1] for c in candidates], X, refit)
+            t2 = time.perf_counter()
+            self.last_shared_s = t2 - t0
+            out = []
+            for m, model, (allowed, cand, front), marg, seed in zip(
+                members, models, candidates, margs, seeds, strict=True
+            ):
+                m.timings = {
+                    "fit_s": (t1 - t0) / len(members),
+                    "posterior_s": (t2 - t1) / len(members),
+                    "refit": float(refit),
+                }
+                with seeded_torch(seed, m.device):
+                    out.append(m._select(model, cand, marg, allowed, front, k, seed))
+        return out
+
+    # ---------------------------------------------------------------------------- posterior
+    def _marginals(
+        self, models: list[GenomeGP], cands: list[np.ndarray], X: Tensor, refit: bool
+    ) -> list[_Marginals]:
+        members = self.members
+        if not self.exact:  # a pool of candidates per seed: no shared rows to cache
+            return [m._marginals(model, c) for m, model, c in zip(members, models, cands)]
+        first = members[0]
+        cards = self.problem.cardinalities
+        if self._cache is None:
+            rows = np.flatnonzero(first._allowed)
+            H = onehot_torch(
+                torch.as_tensor(self.problem.genomes_all[rows], dtype=X.dtype, device=X.device),
+                cards,
+            )
+            self._cache = IncrementalPosterior(H, chunk_size=first.chunk_size)
+            self._position = np.full(self.problem.n_architectures, -1, dtype=np.int64)
+            self._position[rows] = np.arange(len(rows))
+        k = models[0]._num_outputs
+        h = onehot_torch(X, cards)  # B x n x D
+        h = h.repeat_interleave(k, dim=0)  # (B k) x n x D, seed-major like the forms
+        cache = self._cache
+        if refit or cache.n == 0 or cache.n > h.shape[-2]:
+            forms = [mdl.kernel_form() for mdl in models]
+            form = tuple(torch.cat([f[j].detach() for f in forms]) for j in range(4))
+            noise = torch.cat([mdl.likelihood.noise.detach().reshape(-1) for mdl in models])
+            cache.reset(form, noise, h)
+        else:
+            cache.append(h[:, cache.n :])
+        r = torch.cat([
+            (mdl.train_targets.reshape(k, -1) - mdl.mean_module.constant.reshape(-1, 1)).detach()
+            for mdl in models
+        ])  # fmt: skip
+        mean, var = cache.marginals(r)
+        out = []
+        for i, (m, mdl, cand) in enumerate(zip(members, models, cands, strict=True)):
+            const = mdl.mean_module.constant.detach().reshape(-1, 1)
+            scale = mdl.outcome_transform.stdvs.reshape(-1, 1)
+            shift = mdl.outcome_transform.means.reshape(-1, 1)
+            idx = torch.as_tensor(self._position[cand], device=X.device)  # type: ignore[index]
+            mu = shift + scale * (const + mean[i * k : (i + 1) * k, idx])
+            v = scale.square() * var[i * k : (i + 1) * k, idx]
+            out.append(m._marginals_from(mu.T, v.T, cand))
+        return out
+
+
+class SeedBatch:
+    """Drive several seeds of one BO configuration to their budget in lockstep.
+
+    Args:
+        members: one algorithm per seed, same class, problem object, sizes and
+            hyperparameters (:func:`lab.algorithms.registry.make_algorithm` with different
+            ``seed``).
+
+    Each seed's history is what it would be alone; each evaluation's ``algo_time_s`` holds
+    the seed's share of the batch's shared work plus its own selection time.
+    """
+
+    def __init__(self, members: Sequence[BayesianOptimization]) -> None:
+        self.engine = SeedBatchEngine(members)
+        self.members = self.engine.members
+
+    def run(self) -> list[History]:
+        """Run every seed to its budget; their histories, in order."""
+        members = self.members
+        first = members[0]
+        while not first.done:
+            if first.n_evaluated < first.n_init:  # the shared initial design, seed by seed
+                for m in members:
+                    genomes = m.ask()
+                    m.tell(genomes, m.problem.evaluate(genomes))
+                continue
+            k = min(first.batch_size, first.remaining)
+            start = time.perf_counter()
+            rows = self.engine.propose(k)
+            total = time.perf_counter() - start
+            own = [m.timings.get("screen_s", 0.0) + m.timings.get("acquisition_s", 0.0)
+                   for m in members]  # fmt: skip
+            shared = max(0.0, total - sum(own)) / len(members)
+            for m, r, t in zip(members, rows, own, strict=True):
+                m._prepared = r
+                m._clock += shared + t
+                genomes = m.ask()
+                m.tell(genomes, m.problem.evaluate(genomes))
+        return [m.history for m in members]

@@ -18,7 +18,9 @@ A sweep file looks like::
     batch_size: 1
     n_init: 10
     init: random                      # or lhs
-    threads_per_run: 1                # BLAS / torch threads inside each run
+    threads_per_run: 1                # BLAS / torch threads inside each run (lab.threads)
+    seed_batch: 8                     # seeds per task for algorithms that batch seeds (BO);
+                                      # results do not depend on it, only speed and memory
     imports: []                       # modules imported first in every worker (own algorithms)
 
 Loading validates everything a run would need later (problem and algorithm names,
@@ -158,6 +160,7 @@ class SweepConfig(BaseModel):
     n_init: int = Field(default=10, ge=1)
     init: Literal["random", "lhs"] = "random"
     threads_per_run: int = Field(default=1, ge=1)
+    seed_batch: int = Field(default=8, ge=1)
     source: str = Field(default="", exclude=True)
     source_sha256: str = Field(default="", exclude=True)
 

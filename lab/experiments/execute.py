@@ -13,7 +13,6 @@ import sys
 import time
 import traceback
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,26 @@ import pandas as pd
 
 from lab.experiments.expansion import RunSpec
 from lab.results.provenance import host_info, library_versions, utc_now
+from lab.threads import thread_limit
 
 
 @dataclass(frozen=True)
 class RunTask:
-    """What a worker needs: the run and the modules to import first (plugin algorithms)."""
+    """What a worker needs: the runs (one, or several seeds of one configuration that run as
+    one seed batch), the modules to import first (plugin algorithms), and the sweep's thread
+    plan (recorded in the manifests).
 
-    spec: RunSpec
+    The runs of a multi-run task differ only in seed; an algorithm that cannot batch seeds
+    runs them one after the other."""
+
+    specs: tuple[RunSpec, ...]
     imports: tuple[str, ...] = ()
+    thread_plan: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> RunSpec:
+        """The first run (the only one of a single-run task)."""
+        return self.specs[0]
 
 
 @dataclass
@@ -50,24 +61,6 @@ class RunOutcome:
     status: str
     history: pd.DataFrame | None
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-@contextmanager
-def _thread_limit(n: int):
-    """Limit BLAS/OpenMP pools, and torch's if loaded, to ``n`` threads: floating-point sums
-    depend on the thread count, and results must not depend on the executor."""
-    from threadpoolctl import threadpool_limits
-
-    torch = sys.modules.get("torch")
-    before = torch.get_num_threads() if torch is not None else None
-    with threadpool_limits(limits=n):
-        if torch is not None:
-            torch.set_num_threads(n)
-        try:
-            yield
-        finally:
-            if torch is not None and before is not None:
-                torch.set_num_threads(before)
 
 
 #: At most this many distinct warnings are kept per run.
@@ -93,6 +86,146 @@ def final_normalized_hv(problem: Any, F_report: np.ndarray) -> float:
     return normalized_hypervolume(problem.normalize(F_report), ref, problem.true_front_hv())
 
 
+def _problem_meta(problem: Any) -> dict[str, Any]:
+    return {
+        "name": problem.name,
+        "benchmark": problem.table.name,
+        "table_sha256": problem.table.meta.get("table_sha256"),
+        "n_architectures": problem.n_architectures,
+        "objectives": list(problem.objective_names),
+        "n_constraints": problem.n_constr,
+    }
+
+
+def _make(spec: RunSpec, problem: Any) -> Any:
+    from lab.algorithms.registry import make_algorithm
+
+    return make_algorithm(
+        spec.algorithm,
+        problem,
+        budget=spec.budget,
+        seed=spec.run_seed,
+        batch_size=spec.batch_size,
+        n_init=spec.n_init,
+        init=spec.init,
+        params=spec.params,
+    )
+
+
+def _finish_meta(meta: dict[str, Any], problem: Any, algorithm: Any) -> pd.DataFrame:
+    """Record a finished run's results in ``meta``; return its history as a frame."""
+    history = algorithm.history
+    frame = history.to_frame()
+    returned = algorithm.result_rows()
+    # An infeasible returned set (nothing feasible was found) dominates nothing: HV 0.
+    feasible = returned[history.feasible[returned]]
+    meta["algo_time_s"] = float(history.algo_time_s.sum())
+    meta["n_evaluations"] = len(history)
+    meta["final"] = {
+        "hv_normalized": final_normalized_hv(problem, history.F_report[feasible]),
+        "n_returned": len(returned),
+        "n_feasible": int(history.feasible.sum()),
+    }
+    return frame
+
+
+def _error(exc: BaseException) -> dict[str, str]:
+    return {"type": type(exc).__name__, "message": str(exc), "traceback": traceback.format_exc()}
+
+
+def _batchable(task: RunTask) -> bool:
+    if len(task.specs) < 2:
+        return False
+    from lab.algorithms.registry import algorithm_class
+
+    return bool(getattr(algorithm_class(task.spec.algorithm), "batches_seeds", False))
+
+
+def execute_task(task: RunTask) -> list[RunOutcome]:
+    """Run every run of ``task`` to its budget; their outcomes, in order (see the module
+    docstring). Several seeds of an algorithm that batches seeds run as one
+    :class:`~lab.algorithms.mobo.seed_batch.SeedBatch`; each still gets its own outcome."""
+    try:
+        for module in task.imports:
+            importlib.import_module(module)
+        batchable = _batchable(task)
+    except Exception as exc:
+        return [_failed_start(spec, exc, task) for spec in task.specs]
+    if not batchable:
+        return [
+            execute_run(RunTask((spec,), task.imports, task.thread_plan)) for spec in task.specs
+        ]
+    return _execute_batch(task)
+
+
+def _failed_start(spec: RunSpec, exc: BaseException, task: RunTask) -> RunOutcome:
+    now = utc_now()
+    meta = {"started_at": now, "finished_at": now, "wall_time_s": 0.0, "error": _error(exc)}
+    return RunOutcome(run_id=spec.run_id, status="failed", history=None, meta=meta)
+
+
+def _threads_meta(task: RunTask, spec: RunSpec) -> dict[str, Any]:
+    """The thread policy's numbers for the manifest (inside the run's thread limit)."""
+    out: dict[str, Any] = {**task.thread_plan, "threads_per_run": spec.threads}
+    torch = sys.modules.get("torch")  # only algorithms that use torch load it
+    if torch is not None:
+        out["torch_threads"] = torch.get_num_threads()
+    return out
+
+
+def _execute_batch(task: RunTask) -> list[RunOutcome]:
+    """Several seeds of one BO configuration as one seed batch."""
+    from lab.algorithms.mobo.seed_batch import SeedBatch
+    from lab.problems.registry import get_problem
+
+    specs = task.specs
+    batch = {
+        "size": len(specs),
+        "seeds": [s.seed for s in specs],
+        "run_ids": [s.run_id for s in specs],
+    }
+    metas: list[dict[str, Any]] = [
+        {"started_at": utc_now(), "host": host_info(), "versions": library_versions(),
+         "seed_batch": batch}
+        for _ in specs
+    ]  # fmt: skip
+    start = time.perf_counter()
+    frames: list[pd.DataFrame | None] = [None] * len(specs)
+    status = "failed"
+    try:
+        problem = get_problem(specs[0].problem)
+        algorithms = [_make(spec, problem) for spec in specs]
+        for meta, algorithm in zip(metas, algorithms, strict=True):
+            meta["problem"] = _problem_meta(problem)
+            meta["hyperparameters"] = algorithm.hyperparameters()
+        with thread_limit(specs[0].threads), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            threads = _threads_meta(task, specs[0])
+            run_start = time.perf_counter()
+            try:
+                SeedBatch(algorithms).run()
+            finally:
+                run_time = time.perf_counter() - run_start
+                for meta in metas:
+                    meta["run_time_s"] = run_time / len(specs)
+                    meta["seed_batch"] = {**batch, "run_time_s": run_time}
+                    meta["warnings"] = _distinct_warnings(caught)
+                    meta["threads"] = threads
+        frames = [_finish_meta(m, problem, a) for m, a in zip(metas, algorithms, strict=True)]
+        status = "ok"
+    except Exception as exc:
+        frames = [None] * len(specs)
+        for meta in metas:
+            meta["error"] = _error(exc)
+    wall = time.perf_counter() - start
+    out = []
+    for spec, meta, frame in zip(specs, metas, frames, strict=True):
+        meta["finished_at"] = utc_now()
+        meta["wall_time_s"] = wall / len(specs)
+        out.append(RunOutcome(run_id=spec.run_id, status=status, history=frame, meta=meta))
+    return out
+
+
 def execute_run(task: RunTask) -> RunOutcome:
     """Run ``task.spec`` to its budget and return the outcome (see the module docstring)."""
     spec = task.spec
@@ -106,57 +239,27 @@ def execute_run(task: RunTask) -> RunOutcome:
     try:
         for module in task.imports:
             importlib.import_module(module)
-        from lab.algorithms.registry import make_algorithm
         from lab.problems.registry import get_problem
 
         problem = get_problem(spec.problem)
-        meta["problem"] = {
-            "name": problem.name,
-            "benchmark": problem.table.name,
-            "table_sha256": problem.table.meta.get("table_sha256"),
-            "n_architectures": problem.n_architectures,
-            "objectives": list(problem.objective_names),
-            "n_constraints": problem.n_constr,
-        }
-        algorithm = make_algorithm(
-            spec.algorithm,
-            problem,
-            budget=spec.budget,
-            seed=spec.run_seed,
-            batch_size=spec.batch_size,
-            n_init=spec.n_init,
-            init=spec.init,
-            params=spec.params,
-        )
+        meta["problem"] = _problem_meta(problem)
+        algorithm = _make(spec, problem)
         meta["hyperparameters"] = algorithm.hyperparameters()
         # Warnings go to the manifest, not to the terminal the progress bar is drawn on.
-        with _thread_limit(spec.threads), warnings.catch_warnings(record=True) as caught:
+        with thread_limit(spec.threads), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
             run_start = time.perf_counter()
             try:
-                history = algorithm.run()
+                algorithm.run()
             finally:
                 meta["run_time_s"] = time.perf_counter() - run_start
                 meta["warnings"] = _distinct_warnings(caught)
-        frame = history.to_frame()
-        returned = algorithm.result_rows()
-        # An infeasible returned set (nothing feasible was found) dominates nothing: HV 0.
-        feasible = returned[history.feasible[returned]]
-        meta["algo_time_s"] = float(history.algo_time_s.sum())
-        meta["n_evaluations"] = len(history)
-        meta["final"] = {
-            "hv_normalized": final_normalized_hv(problem, history.F_report[feasible]),
-            "n_returned": len(returned),
-            "n_feasible": int(history.feasible.sum()),
-        }
+                meta["threads"] = _threads_meta(task, spec)
+        frame = _finish_meta(meta, problem, algorithm)
         status = "ok"
     except Exception as exc:
         frame = None
-        meta["error"] = {
-            "type": type(exc).__name__,
-            "message": str(exc),
-            "traceback": traceback.format_exc(),
-        }
+        meta["error"] = _error(exc)
     meta["finished_at"] = utc_now()
     meta["wall_time_s"] = time.perf_counter() - start
     return RunOutcome(run_id=spec.run_id, status=status, history=frame, meta=meta)

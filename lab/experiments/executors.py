@@ -1,31 +1,26 @@
 """Where runs execute: in this process, in a local process pool, or on a Ray cluster.
 
-Every executor takes :class:`~lab.experiments.execute.RunTask` objects and returns
-``concurrent.futures.Future`` objects resolving to a
-:class:`~lab.experiments.execute.RunOutcome`; the sweep driver waits on them the same way
-whatever the executor. Results do not depend on the executor: a run's seed comes from its
-identity and its thread count from its config.
+Every executor takes :class:`~lab.experiments.execute.RunTask` objects (one run, or several
+seeds of one configuration that run as a seed batch) and returns ``concurrent.futures.Future``
+objects resolving to a list of :class:`~lab.experiments.execute.RunOutcome` (one per run);
+the sweep driver waits on them the same way whatever the executor. Results do not depend on
+the executor: a run's seed comes from its identity and its thread count from its config, and
+how many runs go at once follows the thread policy (:mod:`lab.threads`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from abc import ABC, abstractmethod
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from lab.errors import ConfigError
-from lab.experiments.execute import RunOutcome, RunTask, execute_run
+from lab.experiments.execute import RunOutcome, RunTask, execute_task
+from lab.threads import available_cpus, plan_threads
+
+__all__ = ["EXECUTORS", "Executor", "available_cpus", "make_executor"]
 
 EXECUTORS = ("local", "ray")
-
-
-def available_cpus() -> int:
-    """CPUs this process may use (affinity-aware where the platform tells)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class Executor(ABC):
@@ -35,7 +30,7 @@ class Executor(ABC):
     capacity: int = 1
 
     @abstractmethod
-    def submit(self, task: RunTask) -> Future[RunOutcome]:
+    def submit(self, task: RunTask) -> Future[list[RunOutcome]]:
         """Start ``task``; the future resolves to its outcome."""
 
     def restart(self) -> None:  # noqa: B027 - only pools that can break override it
@@ -60,9 +55,9 @@ class InProcessExecutor(Executor):
     kind = "local"
     capacity = 1
 
-    def submit(self, task: RunTask) -> Future[RunOutcome]:
-        future: Future[RunOutcome] = Future()
-        future.set_result(execute_run(task))
+    def submit(self, task: RunTask) -> Future[list[RunOutcome]]:
+        future: Future[list[RunOutcome]] = Future()
+        future.set_result(execute_task(task))
         return future
 
 
@@ -82,8 +77,8 @@ class ProcessPoolRunExecutor(Executor):
             mp_context=multiprocessing.get_context("spawn"),
         )
 
-    def submit(self, task: RunTask) -> Future[RunOutcome]:
-        return self._pool.submit(execute_run, task)
+    def submit(self, task: RunTask) -> Future[list[RunOutcome]]:
+        return self._pool.submit(execute_task, task)
 
     def restart(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -125,9 +120,9 @@ class RayExecutor(Executor):
             self._owns = True
         cluster_cpus = int(ray.cluster_resources().get("CPU", 1))
         self.capacity = int(workers) if workers else max(1, cluster_cpus // threads)
-        self._remote = ray.remote(num_cpus=threads, max_retries=0)(execute_run)
+        self._remote = ray.remote(num_cpus=threads, max_retries=0)(execute_task)
 
-    def submit(self, task: RunTask) -> Future[RunOutcome]:
+    def submit(self, task: RunTask) -> Future[list[RunOutcome]]:
         return self._remote.remote(task).future()
 
     def describe(self) -> dict[str, object]:
@@ -145,8 +140,9 @@ def make_executor(
     address: str | None = None,
     threads: int = 1,
 ) -> Executor:
-    """The executor ``kind`` (``local`` or ``ray``). Local: ``workers`` processes (default: the
-    available CPUs divided by ``threads``); ``workers=1`` runs in this process."""
+    """The executor ``kind`` (``local`` or ``ray``). Local: ``workers`` processes, as the
+    thread policy allows (:func:`lab.threads.plan_threads`: default and most, the available
+    CPUs divided by ``threads``); ``workers=1`` runs in this process."""
     if kind not in EXECUTORS:
         raise ConfigError(f"unknown executor {kind!r}; valid: {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
@@ -155,5 +151,5 @@ def make_executor(
         return RayExecutor(workers, address, threads=threads)
     if address is not None:
         raise ConfigError("--address applies to --executor ray only")
-    n = workers or max(1, available_cpus() // threads)
+    n = plan_threads(threads, workers).workers
     return InProcessExecutor() if n == 1 else ProcessPoolRunExecutor(n)

@@ -11,6 +11,12 @@ again from their seeds — with the same results.
 A pool worker that dies (a crash, the out-of-memory killer) breaks a local process pool: every
 run then in flight is recorded as failed, the pool is replaced and the sweep goes on; a rerun
 retries those runs.
+
+Seed batches: the runs of one (problem, algorithm variant, sizes) that differ only in seed go
+to a worker together, up to ``seed_batch`` at a time, when the algorithm can batch seeds
+(BO: :class:`~lab.algorithms.mobo.seed_batch.SeedBatch`); each run still has its own lock,
+history and manifest. A seed's results do not depend on which seeds share its batch, so a
+resumed sweep that batches the remaining seeds differently reproduces them exactly.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from lab.experiments.progress import SweepProgress
 from lab.results.lock import RunLock
 from lab.results.provenance import git_commit, utc_now
 from lab.results.store import ResultsStore
+from lab.run_ids import canonical_json
+from lab.threads import available_cpus
 
 #: Seconds between looks at runs that another sweep holds.
 POLL_S = 0.5
@@ -110,6 +118,41 @@ def plan_table(config: SweepConfig, runs: list[RunSpec], store: ResultsStore) ->
     return table
 
 
+def _batch_key(spec: RunSpec) -> str:
+    """What the runs of one seed batch share: everything but the seed."""
+    resolved = spec.resolved()
+    for key in ("seed", "run_seed"):
+        resolved.pop(key)
+    return canonical_json(resolved)
+
+
+def group_runs(runs: list[RunSpec], seed_batch: int) -> list[list[RunSpec]]:
+    """Runs in submission groups: the seeds of one configuration of an algorithm that batches
+    seeds, ``seed_batch`` at a time (in expansion order of their first run); every other run
+    alone."""
+    from lab.algorithms.registry import algorithm_class
+
+    groups: list[list[RunSpec]] = []
+    open_group: dict[str, list[RunSpec]] = {}
+    batches: dict[str, bool] = {}
+    for spec in runs:
+        if spec.algorithm not in batches:
+            batches[spec.algorithm] = bool(
+                getattr(algorithm_class(spec.algorithm), "batches_seeds", False)
+            )
+        if seed_batch <= 1 or not batches[spec.algorithm]:
+            groups.append([spec])
+            continue
+        key = _batch_key(spec)
+        group = open_group.get(key)
+        if group is None or len(group) >= seed_batch:
+            group = []
+            open_group[key] = group
+            groups.append(group)
+        group.append(spec)
+    return groups
+
+
 def run_sweep(
     config: SweepConfig,
     *,
@@ -148,12 +191,13 @@ def run_sweep(
             config.name, Path(config.source).read_text(encoding="utf-8"), config.source_sha256
         )
     store.runs_dir(config.name).mkdir(parents=True, exist_ok=True)
-    queue: deque[RunSpec] = deque()
+    pending: list[RunSpec] = []
     for spec in runs:
         if store.is_complete(config.name, spec.run_id):
             report.already_done.append(spec.run_id)
         else:
-            queue.append(spec)
+            pending.append(spec)
+    queue: deque[list[RunSpec]] = deque(group_runs(pending, config.seed_batch))
     if not queue:
         report.wall_time_s = time.perf_counter() - start
         return report
@@ -163,7 +207,7 @@ def run_sweep(
         # at the same time, and a problem that cannot load stops the sweep before any run.
         from lab.problems.registry import get_problem
 
-        for name in dict.fromkeys(spec.problem for spec in queue):
+        for name in dict.fromkeys(spec.problem for spec in pending):
             get_problem(name)
 
     owns_executor = not isinstance(executor, Executor)
@@ -182,11 +226,19 @@ def run_sweep(
             "driver_host": socket.gethostname(),
         },
     }
-    # future -> (run, its lock, submission time (ISO), perf_counter at submission, pool generation)
-    in_flight: dict[Future[RunOutcome], tuple[RunSpec, RunLock, str, float, int]] = {}
-    deferred: list[RunSpec] = []
+    thread_plan = {
+        "workers": ex.capacity,
+        "threads_per_run": config.threads_per_run,
+        "cores": available_cpus(),
+    }
+    # future -> (runs, their locks, submission time (ISO), perf_counter at submission,
+    # pool generation)
+    in_flight: dict[
+        Future[list[RunOutcome]], tuple[list[RunSpec], list[RunLock], str, float, int]
+    ] = {}
+    deferred: list[list[RunSpec]] = []
     generation = 0  # bumped when a broken pool is replaced
-    description = f"{config.name}: {len(queue)} runs"
+    description = f"{config.name}: {len(pending)} runs"
     if report.already_done:
         description += f" ({len(report.already_done)} already done)"
 
@@ -207,35 +259,42 @@ def run_sweep(
 
     try:
         with SweepProgress(console, enabled=progress) as bar:
-            bar.start(description, total=len(queue))
+            bar.start(description, total=len(pending))
             while queue or in_flight or deferred:
                 while queue and len(in_flight) < ex.capacity:
-                    spec = queue.popleft()
-                    if store.is_complete(config.name, spec.run_id):
-                        report.done_elsewhere.append(spec.run_id)
-                        bar.skipped()
+                    specs, locks = [], []
+                    for spec in queue.popleft():
+                        if store.is_complete(config.name, spec.run_id):
+                            report.done_elsewhere.append(spec.run_id)
+                            bar.skipped()
+                            continue
+                        lock = store.claim(config.name, spec.run_id)
+                        if lock is None:
+                            deferred.append([spec])
+                            continue
+                        if store.is_complete(config.name, spec.run_id):  # done before we locked
+                            lock.release()
+                            report.done_elsewhere.append(spec.run_id)
+                            bar.skipped()
+                            continue
+                        specs.append(spec)
+                        locks.append(lock)
+                    if not specs:
                         continue
-                    lock = store.claim(config.name, spec.run_id)
-                    if lock is None:
-                        deferred.append(spec)
-                        continue
-                    if store.is_complete(config.name, spec.run_id):  # finished before we locked
-                        lock.release()
-                        report.done_elsewhere.append(spec.run_id)
-                        bar.skipped()
-                        continue
+                    task = RunTask(tuple(specs), config.imports, thread_plan)
                     submitted, t0 = utc_now(), time.perf_counter()
                     try:
                         try:
-                            future = ex.submit(RunTask(spec, config.imports))
+                            future = ex.submit(task)
                         except BrokenProcessPool:  # a worker died since the last look
                             ex.restart()
                             generation += 1
-                            future = ex.submit(RunTask(spec, config.imports))
+                            future = ex.submit(task)
                     except BaseException:
-                        lock.release()
+                        for lock in locks:
+                            lock.release()
                         raise
-                    in_flight[future] = (spec, lock, submitted, t0, generation)
+                    in_flight[future] = (specs, locks, submitted, t0, generation)
                 if in_flight:
                     done, _ = wait(
                         list(in_flight),
@@ -244,17 +303,17 @@ def run_sweep(
                     )
                     broken = False
                     for future in done:
-                        spec, lock, submitted, t0, gen = in_flight.pop(future)
+                        specs, locks, submitted, t0, gen = in_flight.pop(future)
                         try:
-                            outcome = future.result()
+                            outcomes = future.result()
                         except Exception as exc:  # the worker died or the executor failed
                             # A dead pool worker breaks the whole pool: every run in flight
                             # fails with it (a rerun retries them); replace the pool once.
                             broken |= isinstance(exc, BrokenProcessPool) and gen == generation
-                            outcome = _failed_outcome(
-                                spec, exc, submitted, time.perf_counter() - t0
-                            )
-                        finish(spec, lock, outcome)
+                            wall = time.perf_counter() - t0
+                            outcomes = [_failed_outcome(s, exc, submitted, wall) for s in specs]
+                        for spec, lock, outcome in zip(specs, locks, outcomes, strict=True):
+                            finish(spec, lock, outcome)
                     if broken:
                         ex.restart()
                         generation += 1
@@ -267,7 +326,8 @@ def run_sweep(
         # Stop the workers before unlocking, so that no other sweep starts a run still going.
         if owns_executor:
             ex.close()
-        for _, lock, *_ in in_flight.values():
-            lock.release()
+        for _, locks, *_ in in_flight.values():
+            for lock in locks:
+                lock.release()
     report.wall_time_s = time.perf_counter() - start
     return report

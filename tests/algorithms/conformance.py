@@ -95,6 +95,9 @@ class ConformanceConfig:
         constrained_problem: problem of the constraint check.
         seed: base seed (the different-seed check also uses ``seed + 1``).
         full_batches: whether every batch must be full (``min(batch_size, remaining)``).
+        seed_batch: run every check's seed inside a seed batch of this many seeds (the
+            others ``seed + 1000 * i``), for algorithms that batch seeds
+            (:class:`~lab.algorithms.mobo.seed_batch.SeedBatch`); 1: alone.
     """
 
     algorithm: str
@@ -108,6 +111,7 @@ class ConformanceConfig:
     constrained_problem: str = CONSTRAINED_PROBLEM
     seed: int = 7
     full_batches: bool = True
+    seed_batch: int = 1
 
     def __post_init__(self) -> None:
         if self.budget <= self.n_init:
@@ -143,17 +147,26 @@ def run_algorithm(
     budget: int | None = None,
     batch_size: int | None = None,
 ) -> tuple[Algorithm, History]:
-    """Build ``config.algorithm`` on ``problem`` and run it to the end of its budget."""
-    algo = make_algorithm(
-        config.algorithm,
-        problem,
-        budget=config.budget if budget is None else budget,
-        seed=config.seed if seed is None else seed,
-        batch_size=config.default_batch_size if batch_size is None else batch_size,
-        n_init=config.n_init,
-        params=config.params,
-    )
-    return algo, algo.run()
+    """Build ``config.algorithm`` on ``problem`` and run it to the end of its budget (inside a
+    seed batch when ``config.seed_batch > 1``)."""
+    seed = config.seed if seed is None else seed
+    algos = [
+        make_algorithm(
+            config.algorithm,
+            problem,
+            budget=config.budget if budget is None else budget,
+            seed=seed + 1000 * i,
+            batch_size=config.default_batch_size if batch_size is None else batch_size,
+            n_init=config.n_init,
+            params=config.params,
+        )
+        for i in range(config.seed_batch)
+    ]
+    if config.seed_batch == 1 or not getattr(algos[0], "batches_seeds", False):
+        return algos[0], algos[0].run()
+    from lab.algorithms.mobo.seed_batch import SeedBatch
+
+    return algos[0], SeedBatch(algos).run()[0]
 
 
 def history_digest(history: History) -> str:

@@ -139,6 +139,8 @@ class BayesianOptimization(Algorithm):
 
     name: ClassVar[str] = "mobo"
     acquisition: ClassVar[str] = "qnehvi"
+    #: Several seeds may run as one :class:`~lab.algorithms.mobo.seed_batch.SeedBatch`.
+    batches_seeds: ClassVar[bool] = True
 
     def __init__(
         self,

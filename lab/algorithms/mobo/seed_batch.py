@@ -157,7 +157,9 @@ class SeedBatchEngine:
     ) -> list[_Marginals]:
         members = self.members
         if not self.exact:  # a pool of candidates per seed: no shared rows to cache
-            return [m._marginals(model, c) for m, model, c in zip(members, models, cands)]
+            return [
+                m._marginals(model, c) for m, model, c in zip(members, models, cands, strict=True)
+            ]
         first = members[0]
         cards = self.problem.cardinalities
         if self._cache is None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import torch
@@ -41,8 +41,9 @@ from lab.algorithms.mobo.incremental import IncrementalPosterior
 from lab.errors import ConfigError
 from lab.threads import policy_threads
 
-if TYPE_CHECKING:
-    from lab.algorithms.mobo.bayesopt import BayesianOptimization, _Marginals
+#: A seed's algorithm, a :class:`~lab.algorithms.mobo.bayesopt.BayesianOptimization` (not
+#: imported: that module builds its lone-seed engine from this one).
+Member = Any
 
 
 def refit_due(n: int, last_fit_n: int, growth: float) -> bool:
@@ -52,7 +53,7 @@ def refit_due(n: int, last_fit_n: int, growth: float) -> bool:
     return last_fit_n <= 0 or growth <= 0 or n >= (1.0 + growth) * last_fit_n
 
 
-def _same_configuration(members: Sequence[BayesianOptimization]) -> None:
+def _same_configuration(members: Sequence[Member]) -> None:
     first = members[0]
     for m in members[1:]:
         if type(m) is not type(first) or m.problem is not first.problem:
@@ -86,7 +87,7 @@ class SeedBatchEngine:
         last_shared_s: wall seconds of the last iteration's shared work (fit and posterior).
     """
 
-    def __init__(self, members: Sequence[BayesianOptimization]) -> None:
+    def __init__(self, members: Sequence[Member]) -> None:
         if not members:
             raise ConfigError("a seed batch needs at least one seed")
         _same_configuration(members)
@@ -154,7 +155,7 @@ class SeedBatchEngine:
     # ---------------------------------------------------------------------------- posterior
     def _marginals(
         self, models: list[GenomeGP], cands: list[np.ndarray], X: Tensor, refit: bool
-    ) -> list[_Marginals]:
+    ) -> list[Any]:
         members = self.members
         if not self.exact:  # a pool of candidates per seed: no shared rows to cache
             return [
@@ -211,7 +212,7 @@ class SeedBatch:
     the seed's share of the batch's shared work plus its own selection time.
     """
 
-    def __init__(self, members: Sequence[BayesianOptimization]) -> None:
+    def __init__(self, members: Sequence[Member]) -> None:
         self.engine = SeedBatchEngine(members)
         self.members = self.engine.members
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,22 @@ def test_yaml_and_file_errors(tmp_path):
 
 def test_reference_sweep_constant_is_consistent():
     assert SWEEP["seeds"] == 3 and len(SWEEP["algorithms"]) == 2
+
+
+def test_default_experiments_use_only_discriminative_problems():
+    """The quickstart and the paper experiment compare algorithms only on problems whose audit
+    (`lab bench audit`) says results on them can differ."""
+    from lab.problems.registry import audit_values
+
+    audits = audit_values()
+    root = Path(__file__).resolve().parents[2] / "experiments"
+    for name in ("quickstart.yaml", "paper.yaml"):
+        path = root / name
+        if not path.is_file():
+            continue
+        problems = yaml.safe_load(path.read_text())["problems"]
+        # Glob patterns expand against the declared problems (as `load_config` does).
+        names = [n for p in problems for n in audits if fnmatch.fnmatchcase(n, p)]
+        assert names, f"{name}: no audited problem matches {problems}"
+        verdicts = {n: audits[n]["verdict"] for n in names}
+        assert set(verdicts.values()) == {"discriminative"}, f"{name}: {verdicts}"

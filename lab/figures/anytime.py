@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from lab.figures.layout import (
+    PANEL_MARGIN_IN,
+    grid_shape,
     legend_row,
     legend_rows,
     panel_grid,
@@ -113,6 +115,8 @@ def anytime_figure(
         panel_height=panel_height,
         legend_rows=legend_rows(handles, width),
     )
+    _, cols = grid_shape(len(problems), width, columns)
+    panel_width = width / cols - PANEL_MARGIN_IN
     for ax, problem in zip(axes, problems, strict=True):
         part = bands[bands["problem"] == problem]
         start = (n_init or {}).get(problem)
@@ -158,7 +162,9 @@ def anytime_figure(
         ax.set_xlabel("Evaluations")
         if logx:
             ax.set_xscale("log")
-            plain_log_ticks(ax.xaxis)
+            grid = part["evaluations"].to_numpy(dtype=float)
+            span = (cut or grid.min(), grid.max()) if grid.size else None
+            plain_log_ticks(ax.xaxis, length_in=panel_width, span=span)
         if logy:
             ax.set_yscale("log")
     for ax in axes:

@@ -11,14 +11,18 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from lab.errors import InputError
-from lab.figures.layout import PANEL_ATTR
+from lab.figures.layout import PANEL_ATTR, text_width_in, wrap_label
 from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
 
-#: Width (inches) kept on each side for the names.
-LABEL_AREA_IN = 1.0
+#: Narrowest width (inches) kept on each side for the names, and the narrowest rank axis.
+LABEL_AREA_IN = 0.6
+MIN_AXIS_IN = 1.1
+#: Height (inches) of one line of a name.
+LINE_IN = 0.13
 ROW_IN = 0.15
 CLIQUE_STEP_IN = 0.06
 
@@ -53,7 +57,31 @@ def cd_diagram(
         raise InputError("a critical-difference diagram needs at least one algorithm")
     lo = 1.0
     hi = float(max(k, math.ceil(max(average_ranks.values()))))
-    x0, x1 = LABEL_AREA_IN + 0.1, width - LABEL_AREA_IN - 0.1
+    n_left = math.ceil(k / 2)
+    left, right = order[:n_left], order[n_left:][::-1]
+    texts = {a: f"{styles[a].display} ({average_ranks[a]:.2f})" for a in order}
+    # Each side as wide as its longest name needs, leaving the rank axis at least MIN_AXIS_IN;
+    # a name longer than its side is wrapped (at spaces, hyphens, underscores).
+    avail = max(width - MIN_AXIS_IN - 0.3, 2 * LABEL_AREA_IN)
+    font = float(mpl.rcParams["font.size"])
+    need = {
+        side: max(
+            max((text_width_in(texts[a], font) for a in names), default=0.0) + 0.12,
+            LABEL_AREA_IN,
+        )
+        for side, names in (("left", left), ("right", right))
+    }
+    if need["left"] + need["right"] <= avail:
+        sides = need
+    else:  # the shorter side keeps what it needs (up to half), the other gets the rest
+        short = min(need, key=need.get)
+        other = "right" if short == "left" else "left"
+        sides = {short: min(need[short], avail / 2)}
+        sides[other] = avail - sides[short]
+    for a in order:
+        side = "left" if a in left else "right"
+        texts[a] = wrap_label(texts[a], sides[side] - 0.12, font)
+    x0, x1 = sides["left"] + 0.1, width - sides["right"] - 0.1
 
     def xr(rank: float) -> float:
         return (x0 + x1) / 2 if hi == lo else x0 + (rank - lo) / (hi - lo) * (x1 - x0)
@@ -61,16 +89,27 @@ def cd_diagram(
     y = 0.05
     y_title = y + 0.1 if title else None
     y = (y_title or y) + (0.12 if title else 0.0)
-    y_cd = y + 0.12 if critical_difference is not None else None
+    y_cd = y + 0.22 if critical_difference is not None else None
     y = (y_cd or y) + 0.12
     y_axis = y + 0.12
     bars = [c for c in cliques if len(c) > 1]
     y_first = y_axis + 0.1 + len(bars) * CLIQUE_STEP_IN + 0.06
-    n_left = math.ceil(k / 2)
-    rows = max(n_left, k - n_left)
+    # Row positions per side: each name's row as tall as its lines.
+    row_y: dict[str, float] = {}
+    bottom = y_first
+    for names in (left, right):
+        yy = y_first
+        for a in names:
+            lines = texts[a].count("\n") + 1
+            yy += (lines - 1) * LINE_IN / 2
+            row_y[a] = yy
+            yy += ROW_IN + (lines - 1) * LINE_IN / 2
+        bottom = max(bottom, yy - ROW_IN)
     # About 0.055 in per character of the small italic font.
     note_lines = textwrap.wrap(note, max(20, int(width / 0.055))) if note else []
-    height = y_first + (rows - 1) * ROW_IN + 0.12 + 0.15 * len(note_lines) + (0.05 if note else 0)
+    height = bottom + 0.12 + 0.15 * len(note_lines) + (0.05 if note else 0)
+    # Rank labels at least 0.16 in apart (every second or fifth rank on a narrow axis).
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if (x1 - x0) / max(hi - lo, 1) * s >= 0.16)
 
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -86,18 +125,20 @@ def cd_diagram(
         ax.plot([x0, x_end], [y_cd, y_cd], color="black", lw=1.0)
         for xe in (x0, x_end):
             ax.plot([xe, xe], [y_cd - 0.03, y_cd + 0.03], color="black", lw=1.0)
+        # Centred above its bar: to the right of it, a long bar would push it off the canvas.
         ax.text(
-            x_end + 0.06,
-            y_cd,
+            (x0 + x_end) / 2,
+            y_cd - 0.05,
             f"CD = {critical_difference:.2f}",
-            ha="left",
-            va="center",
+            ha="center",
+            va="bottom",
             fontsize="small",
         )
     ax.plot([x0, x1], [y_axis, y_axis], color="black", lw=0.8)
     for r in range(int(lo), int(hi) + 1):
         ax.plot([xr(r), xr(r)], [y_axis, y_axis - 0.05], color="black", lw=0.8)
-        ax.text(xr(r), y_axis - 0.08, str(r), ha="center", va="bottom", fontsize="small")
+        if (r - int(lo)) % step == 0:
+            ax.text(xr(r), y_axis - 0.08, str(r), ha="center", va="bottom", fontsize="small")
     for c, group in enumerate(bars):
         ranks = [average_ranks[a] for a in group]
         yb = y_axis + 0.1 + c * CLIQUE_STEP_IN
@@ -109,21 +150,20 @@ def cd_diagram(
             solid_capstyle="round",
         )
 
-    left, right = order[:n_left], order[n_left:][::-1]
     for side, names in (("left", left), ("right", right)):
-        for j, name in enumerate(names):
+        for name in names:
             s = styles[name]
-            xa, ye = xr(average_ranks[name]), y_first + j * ROW_IN
+            xa, ye = xr(average_ranks[name]), row_y[name]
             xe = x0 - 0.05 if side == "left" else x1 + 0.05
             ax.plot([xa, xa, xe], [y_axis, ye, ye], color=s.color, lw=0.9)
             ax.plot([xa], [y_axis], marker=s.marker, color=s.color, markersize=3.5)
-            text = f"{s.display} ({average_ranks[name]:.2f})"
             ax.text(
                 xe + (-0.04 if side == "left" else 0.04),
                 ye,
-                text,
+                texts[name],
                 va="center",
                 ha="right" if side == "left" else "left",
+                linespacing=1.0,
             )
     if note_lines:
         ax.text(

@@ -10,7 +10,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from lab.errors import InputError
-from lab.figures.layout import panel_grid, panel_title
+from lab.figures.layout import (
+    PANEL_MARGIN_IN,
+    font_size_pt,
+    grid_shape,
+    legend_row,
+    legend_rows,
+    panel_grid,
+    panel_title,
+    series_handles,
+    text_width_in,
+)
 from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import metric_label, problem_title
 
@@ -49,8 +59,17 @@ def final_distribution_figure(
     """
     if kind not in ("box", "violin"):
         raise InputError(f"kind must be 'box' or 'violin', got {kind!r}")
+    # Names under the boxes (vertical) when they fit the panel, else a legend row above.
+    _, cols = grid_shape(len(problems), width, columns)
+    slot = (width / cols - PANEL_MARGIN_IN) / max(len(labels), 1)
+    size = font_size_pt("xtick.labelsize")
+    names_fit = slot >= 1.6 * size / 72 and all(
+        text_width_in(styles.display(lab), size) <= 0.8 for lab in labels
+    )
+    handles = [] if names_fit else series_handles(labels, styles, line=False)
     fig, axes = panel_grid(
         len(problems),
+        legend_rows=legend_rows(handles, width),
         titles=[problem_title(p) for p in problems],
         width=width,
         columns=columns,
@@ -109,11 +128,15 @@ def final_distribution_figure(
                     linewidths=0.3,
                     zorder=3,
                 )
-        ax.set_xticks(pos, [styles.display(lab) for lab in shown], rotation=35, ha="right")
+        if names_fit:
+            ax.set_xticks(pos, [styles.display(lab) for lab in shown], rotation=90)
+        else:
+            ax.set_xticks(pos, [])
         ax.set_xlim(-0.6, len(shown) - 0.4)
         ax.grid(axis="x", visible=False)
         panel_title(ax, problem_title(problem))
     for ax in axes:
         if ax.get_subplotspec().is_first_col():
             ax.set_ylabel(metric_label(metric))
+    legend_row(fig, handles, width=width)
     return fig

@@ -17,7 +17,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from lab.errors import InputError
-from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title
+from lab.figures.layout import (
+    font_size_pt,
+    legend_row,
+    legend_rows,
+    panel_grid,
+    panel_title,
+    text_width_in,
+)
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import objective_scale
 
@@ -142,6 +149,11 @@ def _has_panel_below(axes: Sequence, ax) -> bool:
     )
 
 
+def _columns(ax) -> int:
+    spec = ax.get_subplotspec()
+    return spec.get_gridspec().ncols if spec is not None else 1
+
+
 def parallel_coordinates_figure(
     *,
     true_front: np.ndarray | None,
@@ -204,7 +216,9 @@ def parallel_coordinates_figure(
                 color=s.color,
                 zorder=4,
             )
-        ax.set_xticks(x, names)
+        slot = (ax.get_figure().get_figwidth() / _columns(ax) - 0.45) / m
+        crowded = any(text_width_in(n, font_size_pt("xtick.labelsize")) > 0.9 * slot for n in names)
+        ax.set_xticks(x, names, rotation=90 if crowded else 0)
         ax.set_xlim(-0.15, m - 0.85)
         ax.set_ylim(-0.04, 1.04)
         ax.grid(axis="y", visible=False)

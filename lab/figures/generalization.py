@@ -12,7 +12,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title, series_handles
+from lab.figures.layout import (
+    PANEL_MARGIN_IN,
+    grid_shape,
+    legend_row,
+    legend_rows,
+    panel_grid,
+    panel_title,
+    series_handles,
+)
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import problem_title
 
@@ -47,12 +55,16 @@ def generalization_figure(
     handles.append(
         Line2D([], [], color=REFERENCE_GREY, linestyle="--", lw=0.8, label="search = report")
     )
+    _, cols = grid_shape(len(problems), width, columns)
     fig, axes = panel_grid(
         len(problems),
         titles=[problem_title(p) for p in problems],
         width=width,
         columns=columns,
-        panel_height=panel_height or (2.3 if len(problems) == 1 else 1.7),
+        # About square data areas (the same limits on both axes, so y = x is the diagonal;
+        # no forced aspect, which constrained layout does not lay out reliably) plus the
+        # tick labels and axis title below them.
+        panel_height=panel_height or min(width / cols - PANEL_MARGIN_IN + 0.75, 2.75),
         legend_rows=legend_rows(handles, width),
     )
     for ax, problem in zip(axes, problems, strict=True):
@@ -84,14 +96,23 @@ def generalization_figure(
             ax.plot([lo, hi], [lo, hi], color=REFERENCE_GREY, linestyle="--", lw=0.8, zorder=1)
             ax.set_xlim(lo, hi)
             ax.set_ylim(lo, hi)
-        ax.set_aspect("equal", adjustable="box")
         panel_title(ax, problem_title(problem))
-    xlabel, ylabel = "Normalized HV, search metrics", "Normalized HV, report metrics"
-    if len(axes) == 1:
-        axes[0].set_xlabel(xlabel)
-        axes[0].set_ylabel(ylabel)
-    else:  # one label per figure: the panels share what their axes mean
-        fig.supxlabel(xlabel, fontsize="medium")
-        fig.supylabel(ylabel, fontsize="medium")
+    # Per panel (bottom row, first column): the panels are about square and each axis' label
+    # must stay beside its own ticks.
+    xlabel, ylabel = "Normalized HV (search)", "Normalized HV (report)"
+    for ax in axes:
+        if not _panel_below(axes, ax):
+            ax.set_xlabel(xlabel)
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel(ylabel)
     legend_row(fig, handles, width=width)
     return fig
+
+
+def _panel_below(axes, ax) -> bool:
+    spec = ax.get_subplotspec()
+    return any(
+        o.get_subplotspec().rowspan.start == spec.rowspan.stop
+        and o.get_subplotspec().colspan.start == spec.colspan.start
+        for o in axes
+    )

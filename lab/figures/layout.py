@@ -28,7 +28,7 @@ from lab.fileio import atomic_write
 #: Attribute set on the axes that show data (colour bars and empty slots lack it).
 PANEL_ATTR = "_lab_panel"
 #: Extra height (inches) of the legend row per line of entries.
-LEGEND_ROW_IN = 0.22
+LEGEND_ROW_IN = 0.24
 #: Narrowest panel (inches) a grid makes when it chooses its columns: room for tick labels,
 #: an axis title and a few words of panel title at 8 pt.
 MIN_PANEL_IN = 1.5
@@ -43,13 +43,14 @@ _TEXT_TO_PATH = TextToPath()
 def text_width_in(text: str, size_pt: float | None = None) -> float:
     """Width in inches of ``text`` set in the figures' font at ``size_pt`` (default: the legend
     size in force)."""
-    size = size_pt if size_pt is not None else _font_size("legend.fontsize")
+    size = size_pt if size_pt is not None else font_size_pt("legend.fontsize")
     prop = FontProperties(family=mpl.rcParams["font.family"], size=size)
     width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath="$" in text)
     return width / 72.0
 
 
-def _font_size(key: str) -> float:
+def font_size_pt(key: str) -> float:
+    """The size in points of the rc font setting ``key`` (relative sizes resolved)."""
     value = mpl.rcParams[key]
     if isinstance(value, str):  # relative sizes ("small") resolve against font.size
         return FontProperties(size=value).get_size_in_points()
@@ -73,7 +74,7 @@ def wrap_label(text: str, width_in: float, size_pt: float | None = None) -> str:
     """``text`` broken into lines no wider than ``width_in`` inches where possible, at spaces
     and after ``-``, ``_``, ``/`` and ``,`` (problem names are long hyphenated words); a piece
     longer than the width stays whole on its own line."""
-    size = size_pt if size_pt is not None else _font_size("axes.titlesize")
+    size = size_pt if size_pt is not None else font_size_pt("axes.titlesize")
     pieces = [p for p in re.split(r"(?<=[-_/, ])", text) if p]
     lines: list[str] = []
     current = ""
@@ -95,13 +96,15 @@ def panel_title(ax: Axes, text: str) -> None:
     spec = ax.get_subplotspec()
     cols = spec.get_gridspec().ncols if spec is not None else 1
     span = (spec.colspan.stop - spec.colspan.start) if spec is not None else 1
-    width = fig.get_figwidth() * span / cols - PANEL_MARGIN_IN
+    # The title is centred on the axes, which sit right of the y labels: keep it within the
+    # panel's slot on both sides.
+    width = fig.get_figwidth() * span / cols - 1.5 * PANEL_MARGIN_IN
     ax.set_title(wrap_label(text, max(width, 0.5)))
 
 
 def title_lines(texts: Sequence[str], width: float, cols: int) -> int:
     """The most lines any of ``texts`` takes as a panel title in a grid ``cols`` wide."""
-    per_panel = max(width / cols - PANEL_MARGIN_IN, 0.5)
+    per_panel = max(width / cols - 1.5 * PANEL_MARGIN_IN, 0.5)
     return max((wrap_label(t, per_panel).count("\n") + 1 for t in texts), default=1)
 
 
@@ -161,7 +164,7 @@ def data_axes(fig: Figure) -> list[Axes]:
 
 def _entry_width_in(label: str) -> float:
     """Inches one legend entry takes: handle, gap, text and the space to the next column."""
-    em = _font_size("legend.fontsize") / 72.0
+    em = font_size_pt("legend.fontsize") / 72.0
     handle = mpl.rcParams["legend.handlelength"] + 0.4 + mpl.rcParams["legend.columnspacing"]
     return handle * em + text_width_in(label)
 
@@ -249,10 +252,19 @@ def save_figure(fig: Figure, stem: Path, formats: Sequence[str], *, dpi: int) ->
     return paths
 
 
-def plain_log_ticks(axis) -> None:
+def plain_log_ticks(
+    axis, *, length_in: float | None = None, span: tuple[float, float] | None = None
+) -> None:
     """Label a logarithmic axis with plain numbers at 1, 2, 5, 10, 20, ...: budgets are small
-    counts spanning one to three decades."""
-    axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+    counts spanning one to three decades. Given the axis' length (inches) and data span, fewer
+    labels per decade (1, 3, 10, ... or 1, 10, 100) where those would crowd."""
+    subs: tuple[float, ...] = (1.0, 2.0, 5.0)
+    if length_in is not None and span is not None and span[0] > 0 and span[1] > span[0]:
+        decades = max(math.log10(span[1] / span[0]), 0.3)
+        per_decade = length_in / decades / 0.3  # a label needs about 0.3 in
+        subs = (1.0, 2.0, 5.0) if per_decade >= 3 else (1.0, 3.0) if per_decade >= 2 else (1.0,)
+    minor = tuple(k for k in (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0) if k not in subs)
+    axis.set_major_locator(LogLocator(base=10.0, subs=subs))
     axis.set_major_formatter(StrMethodFormatter("{x:g}"))
-    axis.set_minor_locator(LogLocator(base=10.0, subs=(3.0, 4.0, 6.0, 7.0, 8.0, 9.0)))
+    axis.set_minor_locator(LogLocator(base=10.0, subs=minor))
     axis.set_minor_formatter(NullFormatter())

@@ -10,7 +10,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from lab.figures.layout import legend_row, legend_rows, panel_grid, panel_title, series_handles
+from lab.figures.layout import (
+    PANEL_MARGIN_IN,
+    TITLE_LINE_IN,
+    font_size_pt,
+    legend_row,
+    legend_rows,
+    panel_grid,
+    panel_title,
+    series_handles,
+    wrap_label,
+)
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import problem_title
 
@@ -55,12 +65,26 @@ def transfer_figure(
     ts = transfer_summary[transfer_summary["metric"] == "hv_normalized"]
     src = summary[summary["metric"] == "hv_normalized"]
     handles = series_handles(labels, styles, line=False)
+    cols = columns or 1
+    # Category names wrapped to their slot (no rotation: rotated names need more room than the
+    # panel has); the panels grow by the extra lines.
+    tick_labels = {}
+    for problem in problems:
+        targets = sorted(ts.loc[ts["problem"] == problem, "target"].unique())
+        short = short_names([problem, *targets])
+        slot = max((width / cols - PANEL_MARGIN_IN) / (len(targets) + 1) - 0.05, 0.3)
+        size = font_size_pt("xtick.labelsize")
+        tick_labels[problem] = [
+            wrap_label(f"{short[problem]} (source)", slot, size),
+            *(wrap_label(short[t], slot, size) for t in targets),
+        ]
+    lines = max((t.count("\n") + 1 for ticks in tick_labels.values() for t in ticks), default=1)
     fig, axes = panel_grid(
         len(problems),
-        titles=[problem_title(p) for p in problems],
+        titles=[f"Returned on {problem_title(p)}, scored on" for p in problems],
         width=width,
-        columns=columns or 1,
-        panel_height=panel_height or 1.6,
+        columns=cols,
+        panel_height=(panel_height or 1.6) + (lines - 1) * TITLE_LINE_IN,
         legend_rows=legend_rows(handles, width),
     )
     n = max(len(labels), 1)
@@ -68,7 +92,6 @@ def transfer_figure(
     for ax, problem in zip(axes, problems, strict=True):
         targets = sorted(ts.loc[ts["problem"] == problem, "target"].unique())
         cats = [problem, *targets]
-        short = short_names(cats)
         for j, lab in enumerate(labels):
             s = styles[lab]
             rows = [src[(src["problem"] == problem) & (src["label"] == lab)]]
@@ -91,8 +114,7 @@ def transfer_figure(
                 capsize=0,
             )
         ax.axvline(0.5, color=REFERENCE_GREY, linestyle=":", lw=0.8)
-        ticks = [f"{short[problem]} (source)", *(short[t] for t in targets)]
-        ax.set_xticks(range(len(cats)), ticks, rotation=30, ha="right")
+        ax.set_xticks(range(len(cats)), tick_labels[problem])
         ax.grid(axis="x", visible=False)
         ax.set_xlim(-0.5, len(cats) - 0.5)
         panel_title(ax, f"Returned on {problem_title(problem)}, scored on")

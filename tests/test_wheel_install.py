@@ -92,7 +92,7 @@ def test_user_benchmark_worked_example_with_the_wheel(installed, tmp_path: Path)
             [str(venv / "bin" / "python"), "-c", "import lab; print(lab.__file__)"],
             cwd=tmp_path,
             env=env,
-        ).strip()  # fmt: skip
+        ).strip()
     ).parent
     frozen_before = (package / "_builtin_benchmarks" / "frozen.yaml").read_bytes()
     for _, code, name in worked_example():

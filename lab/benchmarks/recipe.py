@@ -58,6 +58,12 @@ class Recipe(ABC):
     def build(self, raw_dir: Path | None = None) -> BenchmarkTable:
         """Verify the raw inputs' checksums and build the table."""
         folder = self.find_raw_dir(raw_dir)
+        if raw_dir is not None and folder is None:
+            # A recipe that reads only installed files must not say "imported" for --from.
+            raise BenchmarkFileError(
+                f"{raw_dir}: benchmark {self.name!r} is read from its installed package and "
+                "takes no --from; leave --from out (`lab bench build NAME`)"
+            )
         checksums: dict[str, str] = {}
         if self.raw_subdir is not None:
             if folder is None:

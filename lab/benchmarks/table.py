@@ -28,6 +28,7 @@ import pandas as pd
 from lab.benchmarks.metric import MetricInfo
 from lab.errors import BenchmarkFileError, CachedTableChangedError
 from lab.fileio import atomic_write, sha256_file, write_json
+from lab.writable_folder import writable_folder
 
 #: Version of the on-disk layout; bump when the layout changes so stale tables are rebuilt.
 TABLE_FORMAT_VERSION = 1
@@ -164,8 +165,9 @@ class BenchmarkTable:
     # ----------------------------------------------------------------------------------- storage
     def save(self, directory: Path) -> Path:
         """Write ``<name>.parquet`` and ``<name>.json`` atomically into ``directory``."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = writable_folder(
+            directory, what="built benchmark tables", setting="--data-dir or $LAB_DATA_DIR"
+        )
         parquet_path = directory / f"{self.name}.parquet"
         json_path = directory / f"{self.name}.json"
         atomic_write(parquet_path, lambda p: self.frame.to_parquet(p, index=False))

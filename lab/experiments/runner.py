@@ -44,6 +44,7 @@ from lab.results.provenance import git_commit, utc_now
 from lab.results.store import ResultsStore
 from lab.run_ids import canonical_json
 from lab.threads import available_cpus
+from lab.writable_folder import writable_folder
 
 #: Seconds between looks at runs that another sweep holds.
 POLL_S = 0.5
@@ -184,6 +185,10 @@ def run_sweep(
     start = time.perf_counter()
     console = console or Console()
     store = ResultsStore(results_dir)
+    writable_folder(
+        store.experiment_dir(config.name), what="results",
+        setting="--results-dir or $LAB_RESULTS_DIR",
+    )  # fmt: skip
     runs = expand(config)
     report = SweepReport(config.name, store.experiment_dir(config.name), runs)
     if config.source and Path(config.source).is_file():

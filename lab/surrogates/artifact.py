@@ -36,6 +36,7 @@ from lab.surrogates.predictors import load_predictor
 from lab.surrogates.safe_io import read_json
 from lab.surrogates.surrogate import Surrogate
 from lab.surrogates.targets import TargetTransform
+from lab.writable_folder import writable_folder
 
 SURROGATES_ENV = "LAB_SURROGATES_DIR"
 ARTIFACT_FORMAT_VERSION = 2
@@ -154,7 +155,7 @@ def save_surrogate(
     target = directory / check_name(saved_name)
     if target.exists() and not overwrite:
         raise SurrogateError(f"{target}: a surrogate of that name exists; pass --force to replace")
-    directory.mkdir(parents=True, exist_ok=True)
+    writable_folder(directory, what="saved surrogates", setting="$LAB_SURROGATES_DIR")
     tmp = Path(tempfile.mkdtemp(dir=directory, prefix=f".{saved_name}.", suffix=".tmp"))
     try:
         surrogate.predictor.save(tmp / PREDICTOR_DIR)

@@ -225,3 +225,35 @@ def test_deleted_and_foreign_files_are_named(copy_of) -> None:
     (folder / "predictor" / "extra.bin").write_bytes(b"x")
     with pytest.raises(SurrogateFileError, match=r"extra\.bin: not recorded"):
         load_surrogate("xgb", directory=folder.parent)
+
+
+class _Payload:
+    """Writes ``marker`` when unpickled without restriction."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_state_file_torch_refuses_is_one_cli_message(copy_of, tmp_path) -> None:
+    """An MLP state file replaced by a pickle with a payload (card resealed): torch's
+    ``weights_only`` load refuses it; the CLI says so in one message, the payload never runs."""
+    import pickle
+
+    from typer.testing import CliRunner
+
+    from lab.cli.main import app
+
+    folder = copy_of("mlp")
+    marker = tmp_path / "PWNED"
+    (folder / "predictor" / "mlp_state.pt").write_bytes(pickle.dumps(_Payload(marker)))
+    _reseal(folder)
+    result = CliRunner().invoke(
+        app, ["surrogate", "evaluate", "mlp"],
+        env={"LAB_SURROGATES_DIR": str(folder.parent), "COLUMNS": "250"},
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "mlp_state.pt" in result.output and "Traceback" not in result.output
+    assert not marker.exists()

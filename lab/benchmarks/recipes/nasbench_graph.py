@@ -30,8 +30,30 @@ CITATION = (
 )
 
 
-def bench_file(dataset: str) -> Path:
-    """Path of the wheel's ``.bench`` file of ``dataset``."""
+def bench_folder(explicit: Path | None, datasets: tuple[str, ...]) -> Path | None:
+    """The folder given with ``--from`` (checked to hold ``<dataset>.bench`` of every dataset),
+    or ``None`` for the installed package's files."""
+    if explicit is None:
+        return None
+    folder = Path(explicit)
+    if folder.is_file():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise BenchmarkFileError(
+            f"{explicit}: not found; --from names a folder holding the NAS-Bench-Graph .bench "
+            "files (as the nas-bench-graph wheel's nas_bench_graph/light/), or leave it out to "
+            "read the installed package"
+        )
+    missing = [f"{ds}.bench" for ds in datasets if not (folder / f"{ds}.bench").is_file()]
+    if missing:
+        raise BenchmarkFileError(f"{folder}: no {', '.join(missing)} in this folder")
+    return folder
+
+
+def bench_file(dataset: str, folder: Path | None = None) -> Path:
+    """Path of the ``.bench`` file of ``dataset``: in ``folder``, else in the installed wheel."""
+    if folder is not None:
+        return Path(folder) / f"{dataset}.bench"
     spec = importlib.util.find_spec("nas_bench_graph")
     if spec is None or spec.origin is None:
         raise BenchmarkFileError(
@@ -70,8 +92,11 @@ def _metrics(dataset: str) -> list[MetricInfo]:
     ]  # fmt: skip
 
 
-def build_graph_table(name: str, datasets: tuple[str, ...], proteins: bool) -> BenchmarkTable:
-    """Assemble the wide table of ``datasets`` over the (proteins or full) space."""
+def build_graph_table(
+    name: str, datasets: tuple[str, ...], proteins: bool, folder: Path | None = None
+) -> BenchmarkTable:
+    """Assemble the wide table of ``datasets`` over the (proteins or full) space, from the
+    ``.bench`` files in ``folder`` (default: the installed wheel's)."""
     space = NasBenchGraphSpace(proteins=proteins)
     canon, keys = _canonical_table(proteins)
     valid = keys >= 0
@@ -80,12 +105,12 @@ def build_graph_table(name: str, datasets: tuple[str, ...], proteins: bool) -> B
     metrics: dict[str, MetricInfo] = {}
     index = None
     for ds in datasets:
-        frame = read_bench(bench_file(ds))
+        frame = read_bench(bench_file(ds, folder))
         if index is None:
             index = frame.index.sort_values()
         if not frame.index.sort_values().equals(index):
             raise BenchmarkFileError(
-                f"{bench_file(ds)}: architecture keys differ from {datasets[0]}"
+                f"{bench_file(ds, folder)}: architecture keys differ from {datasets[0]}"
             )
         frame = frame.loc[index]
         for info, field in zip(_metrics(ds), RECORD_FIELDS, strict=True):
@@ -95,7 +120,7 @@ def build_graph_table(name: str, datasets: tuple[str, ...], proteins: bool) -> B
     unknown = index.difference(key_to_genome.index)
     if len(unknown):
         raise BenchmarkFileError(
-            f"{bench_file(datasets[0])}: {len(unknown)} keys (e.g. {unknown[0]}) match no genome"
+            f"{bench_file(datasets[0], folder)}: {len(unknown)} keys (e.g. {unknown[0]}) match no genome"
         )
     genomes = key_to_genome.loc[index].to_numpy()
     out = pd.DataFrame({"arch_id": index.to_numpy(dtype=np.int64)})
@@ -117,9 +142,15 @@ class NasBenchGraphRecipe(Recipe):
     licence = "MIT"
     datasets = DATASETS
 
+    def find_raw_dir(self, explicit: Path | None = None) -> Path | None:
+        """``--from`` (a folder of ``.bench`` files), else ``None``: the installed wheel."""
+        return bench_folder(explicit, DATASETS)
+
     def _build(self, raw_dir: Path | None) -> BenchmarkTable:
-        table = build_graph_table(self.name, DATASETS, proteins=False)
-        table.meta["raw_sha256_wheel"] = {ds: sha256_file(bench_file(ds)) for ds in DATASETS}
+        table = build_graph_table(self.name, DATASETS, proteins=False, folder=raw_dir)
+        table.meta["raw_sha256_wheel"] = {
+            ds: sha256_file(bench_file(ds, raw_dir)) for ds in DATASETS
+        }
         return table
 
 
@@ -134,7 +165,11 @@ class NasBenchGraphProteinsRecipe(Recipe):
     licence = "MIT"
     datasets = ("proteins",)
 
+    def find_raw_dir(self, explicit: Path | None = None) -> Path | None:
+        """``--from`` (a folder holding ``proteins.bench``), else ``None``: the installed wheel."""
+        return bench_folder(explicit, ("proteins",))
+
     def _build(self, raw_dir: Path | None) -> BenchmarkTable:
-        table = build_graph_table(self.name, ("proteins",), proteins=True)
-        table.meta["raw_sha256_wheel"] = {"proteins": sha256_file(bench_file("proteins"))}
+        table = build_graph_table(self.name, ("proteins",), proteins=True, folder=raw_dir)
+        table.meta["raw_sha256_wheel"] = {"proteins": sha256_file(bench_file("proteins", raw_dir))}
         return table

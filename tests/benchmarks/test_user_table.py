@@ -362,3 +362,20 @@ def test_string_codes_from_a_csv_and_records(tmp_path: Path) -> None:
     by_str = table.frame.set_index("arch_str")
     assert by_str.loc["conv-2", ["g0", "g1", "acc"]].tolist() == [2, 1, 0.8]
     assert by_str.loc["skip-2", ["g0", "g1"]].tolist() == [0, 1]
+
+
+def test_problem_name_of_a_builtin_is_refused_on_import(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LAB_DATA_DIR", str(tmp_path / "tables"))
+    with pytest.raises(
+        ConfigError,
+        match=r"(?s)s\.yaml: problem 'nbg-cora-err-lat' is already declared in .*nasbench_graph\.yaml",
+    ):
+        _import(tmp_path, BASE.replace("name: bad-err-lat", "name: nbg-cora-err-lat"))
+    assert not (tmp_path / "tables").exists()
+
+
+def test_table_named_like_a_builtin_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BenchmarkFileError, match="name of a built-in benchmark"):
+        _import(
+            tmp_path, BASE.replace("name: bad\n", "name: nasbench-graph\n"), name="nasbench-graph"
+        )

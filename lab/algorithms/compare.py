@@ -54,7 +54,7 @@ def normalized_hypervolume(problem_name: str, F: np.ndarray, kind: str = "report
     metrics), both w.r.t. 1.1 per normalized objective."""
     problem = get_problem(problem_name)
     ref = np.full(problem.n_obj, NORMALIZED_REFERENCE)
-    Fn = problem.normalize(F)
+    Fn = problem.normalize(F, kind)
     inside = Fn[(Fn < ref).all(axis=1)]
     hv = float(moocore.hypervolume(inside, ref=ref)) if len(inside) else 0.0
     return hv / problem.true_front_hv(kind)

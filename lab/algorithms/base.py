@@ -21,8 +21,8 @@ import numpy as np
 from lab.algorithms.history import History
 from lab.algorithms.initial_design import initial_design
 from lab.errors import ParameterError
-from lab.problems.pareto import nondominated_mask
 from lab.problems.problem import Evaluation, Problem
+from lab.scoring import SetScores, returned_set, score_run
 
 
 class Algorithm(ABC):
@@ -141,11 +141,17 @@ class Algorithm(ABC):
         return self.history
 
     def result_rows(self) -> np.ndarray:
-        """Indices into the history of the returned set: the feasible evaluations that are
-        non-dominated on the search metrics (all evaluations if none is feasible)."""
-        feasible = self.history.feasible
-        idx = np.flatnonzero(feasible) if feasible.any() else np.arange(self.n_evaluated)
-        return idx[nondominated_mask(self.history.F[idx])]
+        """Indices into the history of the returned set (:func:`lab.scoring.returned_set`):
+        the feasible evaluations that are non-dominated on the normalized search metrics, equal
+        search vectors all kept; empty when no evaluation is feasible."""
+        return returned_set(self.problem.normalize(self.history.F), self.history.feasible)
+
+    def scores(self) -> SetScores:
+        """Scores of the returned set so far (:func:`lab.scoring.score_run`): normalized
+        hypervolume, IGD, IGD+, ... on the report metrics and hypervolume on the search
+        metrics, against the problem's exact fronts and frozen normalization."""
+        h = self.history
+        return score_run(self.problem, h.F, h.F_report, h.feasible)
 
     def hyperparameters(self) -> dict[str, Any]:
         """The algorithm's own hyperparameters (for manifests); subclasses extend."""

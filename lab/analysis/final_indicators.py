@@ -1,7 +1,8 @@
 """Final quality of every run: indicators of the set it returns.
 
 A run returns its feasible evaluations that are non-dominated on the SEARCH metrics
-(:func:`lab.stats.returned_set`, equal search vectors all kept). That set is judged on the
+(:func:`lab.scoring.returned_set`, equal search vectors all kept; nothing feasible: an empty
+set). That set is scored by :func:`lab.scoring.score_returned`: judged on the
 REPORT metrics against the problem's exact report front — hypervolume (absolute and divided by
 the front's), IGD, IGD+, GD, additive epsilon, spacing and spread — and, for the generalization
 gap, its hypervolume is also measured on the search metrics (absolute and divided by the exact
@@ -17,16 +18,11 @@ import numpy as np
 import pandas as pd
 
 from lab.analysis.run_arrays import RUN_KEYS, ProblemRuns
-from lab.indicators.distance import gd_unchecked, igd_plus_unchecked, igd_unchecked
-from lab.indicators.epsilon import epsilon_additive_unchecked
-from lab.indicators.spread import spacing, spread
-from lab.stats import GeneralizationStats, generalization_stats
+from lab.scoring import SCORE_COLUMNS, Yardstick, returned_set, score_returned
+from lab.stats import GeneralizationStats, generalization_of_set
 
 #: Columns of the per-run table, after :data:`~lab.analysis.run_arrays.RUN_KEYS`.
-FINAL_METRICS: tuple[str, ...] = (
-    "n_evaluations", "n_feasible", "n_returned", "hv", "hv_normalized", "igd", "igd_plus", "gd",
-    "eps_add", "spacing", "spread", "hv_search", "hv_search_normalized", "hv_gap", "algo_time_s",
-)  # fmt: skip
+FINAL_METRICS: tuple[str, ...] = ("n_evaluations", "n_feasible", *SCORE_COLUMNS, "algo_time_s")
 
 FINAL_COLUMNS: tuple[str, ...] = (*RUN_KEYS, *FINAL_METRICS)
 
@@ -60,39 +56,24 @@ def final_indicators(block: ProblemRuns) -> FinalIndicators:
         search metrics were optimistic) and ``algo_time_s`` (total seconds the algorithm
         spent deciding, evaluations excluded).
     """
-    problem = block.problem
-    ref = block.ref
-    front = problem.normalize(problem.true_front("report"))
-    report_hv = problem.true_front_hv("report")
-    search_hv = problem.true_front_hv("search")
+    yardstick = Yardstick.of(block.problem)
     rows: list[dict[str, float | int]] = []
     returned: list[np.ndarray] = []
     general: list[GeneralizationStats] = []
     for _, sl in block:
         S, R, feasible = block.S[sl], block.R[sl], block.feasible[sl]
-        g = generalization_stats(S, R, ref, feasible)
-        A = np.ascontiguousarray(R[g.returned])
+        ret = returned_set(S, feasible)
+        scores = score_returned(S, R, ret, yardstick)
         rows.append(
             {
                 "n_evaluations": S.shape[0],
                 "n_feasible": int(feasible.sum()),
-                "n_returned": g.n_returned,
-                "hv": g.hv_report,
-                "hv_normalized": g.hv_report / report_hv,
-                "igd": igd_unchecked(A, front),
-                "igd_plus": igd_plus_unchecked(A, front),
-                "gd": gd_unchecked(A, front),
-                "eps_add": epsilon_additive_unchecked(A, front),
-                "spacing": spacing(A) if len(A) else np.nan,
-                "spread": spread(A, front),
-                "hv_search": g.hv_search,
-                "hv_search_normalized": g.hv_search / search_hv,
-                "hv_gap": g.hv_gap,
+                **scores.as_dict(),
                 "algo_time_s": float(block.algo_time_s[sl].sum()),
             }
         )
-        returned.append(g.returned)
-        general.append(g)
+        returned.append(ret)
+        general.append(generalization_of_set(ret, S[ret], R[ret], scores.hv_search, scores.hv))
     metrics = pd.DataFrame(rows, columns=list(FINAL_METRICS))
     table = pd.concat([block.runs.reset_index(drop=True), metrics], axis=1)
     return FinalIndicators(table=table, returned=returned, generalization=general)

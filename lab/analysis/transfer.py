@@ -4,9 +4,10 @@ Problems over one table share its rows (architectures), so a run's returned arch
 stored ``row`` values) can be looked up in any other problem over that table. A *target* of a
 problem is every other problem over the same table with the same objective names in the same
 order — another dataset (NAS-Bench-Graph cora → citeseer, NAS-Bench-201 cifar10 → cifar100) or
-another device's latency. The returned set is scored on the target's report metrics, normalized
-with the target's frozen bounds, as a hypervolume divided by that of the target's exact report
-front. Architectures that violate the target's constraints are left out of the scored set.
+another device's latency. The returned set is scored by :mod:`lab.scoring.transfer`: on the
+target's report metrics, normalized with the target's frozen bounds, as a hypervolume divided by
+that of the target's exact report front; architectures that violate the target's constraints are
+left out of the scored set.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import pandas as pd
 
 from lab.analysis.run_arrays import RUN_KEYS, ProblemRuns
 from lab.errors import AnalysisError
-from lab.indicators.hypervolume import hypervolume_unchecked
-from lab.problems import NORMALIZED_REFERENCE, Problem, get_problem, problem_names, problem_specs
+from lab.problems import Problem, get_problem, problem_names, problem_specs
+from lab.scoring import TransferScorer
 
 TRANSFER_COLUMNS: tuple[str, ...] = (
     *RUN_KEYS, "target", "n_returned", "n_scored", "hv", "hv_normalized",
@@ -69,23 +70,14 @@ def transfer_table(
                 f"transfer target {name!r} has {target.n_architectures} rows but "
                 f"{block.problem.name!r} has {block.problem.n_architectures}; not the same table"
             )
-        T = target.normalize(target.F_report_all[block.rows])
-        ok = target.feasible_all[block.rows]
-        ref = np.full(target.n_obj, NORMALIZED_REFERENCE)
-        front_hv = target.true_front_hv("report")
-        n_scored = np.empty(block.n_runs, dtype=np.int64)
-        hv = np.empty(block.n_runs)
-        for j, sl in block:
-            idx = sl.start + returned[j]
-            idx = idx[ok[idx]]
-            n_scored[j] = idx.size
-            hv[j] = hypervolume_unchecked(np.ascontiguousarray(T[idx]), ref)
+        scorer = TransferScorer(target, block.rows)
+        scores = [scorer.score(sl.start + returned[j]) for j, sl in block]
         frame = block.runs.copy()
         frame["target"] = name
         frame["n_returned"] = [r.size for r in returned]
-        frame["n_scored"] = n_scored
-        frame["hv"] = hv
-        frame["hv_normalized"] = hv / front_hv
+        frame["n_scored"] = np.array([t.n_scored for t in scores], dtype=np.int64)
+        frame["hv"] = np.array([t.hv for t in scores], dtype=float)
+        frame["hv_normalized"] = np.array([t.hv_normalized for t in scores], dtype=float)
         frame["source_hv_normalized"] = np.asarray(source_hv_normalized, dtype=float)
         frames.append(frame)
     if not frames:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from lab.experiments.expansion import RunSpec
@@ -76,16 +75,6 @@ def _distinct_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
     return out[:MAX_WARNINGS]
 
 
-def final_normalized_hv(problem: Any, F_report: np.ndarray) -> float:
-    """Hypervolume of the normalized report objectives ``F_report`` (``n x m``) w.r.t. the
-    frozen reference point (1.1), divided by that of the problem's exact report front."""
-    from lab.indicators.hypervolume import normalized_hypervolume
-    from lab.problems.problem import NORMALIZED_REFERENCE
-
-    ref = np.full(problem.n_obj, NORMALIZED_REFERENCE)
-    return normalized_hypervolume(problem.normalize(F_report), ref, problem.true_front_hv())
-
-
 def _problem_meta(problem: Any) -> dict[str, Any]:
     return {
         "name": problem.name,
@@ -116,14 +105,12 @@ def _finish_meta(meta: dict[str, Any], problem: Any, algorithm: Any) -> pd.DataF
     """Record a finished run's results in ``meta``; return its history as a frame."""
     history = algorithm.history
     frame = history.to_frame()
-    returned = algorithm.result_rows()
-    # An infeasible returned set (nothing feasible was found) dominates nothing: HV 0.
-    feasible = returned[history.feasible[returned]]
+    scores = algorithm.scores()
     meta["algo_time_s"] = float(history.algo_time_s.sum())
     meta["n_evaluations"] = len(history)
     meta["final"] = {
-        "hv_normalized": final_normalized_hv(problem, history.F_report[feasible]),
-        "n_returned": len(returned),
+        "hv_normalized": scores.hv_normalized,
+        "n_returned": scores.n_returned,
         "n_feasible": int(history.feasible.sum()),
     }
     return frame

@@ -18,7 +18,7 @@ from lab.errors import FigureError
 from lab.figures.style import ALGORITHM_STYLES, StyleMap
 from lab.problems import Problem, get_problem
 from lab.results.query import load_experiment, load_manifests
-from lab.stats import returned_set
+from lab.scoring import returned_set
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,13 @@
 """Quality indicators of approximation sets (all objectives minimized, normalized with frozen
-bounds): hypervolume, distance and epsilon indicators against the exact Pareto front, spread,
-anytime traces and empirical attainment functions.
+bounds): hypervolume, distance and epsilon indicators against the exact Pareto front, spread
+and empirical attainment functions. Which set of a run they measure, and anytime traces of it,
+is :mod:`lab.scoring`.
 
 moocore does the heavy lifting (hypervolume, IGD, IGD+, additive epsilon, non-dominance, EAF);
 spacing and spread are written here.
 """
 
 from lab.errors import IndicatorInputError
-from lab.indicators.anytime import (
-    DEFAULT_INDICATORS,
-    INDICATORS,
-    anytime_trace,
-    anytime_traces_many,
-    evaluation_grid,
-)
 from lab.indicators.attainment import (
     attainment_levels,
     attainment_surface,
@@ -33,11 +27,7 @@ from lab.indicators.spread import (
 )
 
 __all__ = [
-    "DEFAULT_INDICATORS",
-    "INDICATORS",
     "IndicatorInputError",
-    "anytime_trace",
-    "anytime_traces_many",
     "attainment_levels",
     "attainment_surface",
     "attainment_surfaces",
@@ -45,7 +35,6 @@ __all__ = [
     "denormalize",
     "eaf_difference",
     "epsilon_additive",
-    "evaluation_grid",
     "front_extremes",
     "gd",
     "generalized_spread",

@@ -6,9 +6,8 @@ from lab.errors import StatsInputError
 from lab.stats.effect_size import a12, a12_magnitude
 from lab.stats.generalization import (
     GeneralizationStats,
+    generalization_of_set,
     generalization_stats,
-    returned_set,
-    transfer_hypervolumes,
 )
 from lab.stats.multiple_testing import holm, holm_reject
 from lab.stats.pairwise import pairwise_tests, wilcoxon_paired
@@ -30,14 +29,13 @@ __all__ = [
     "bootstrap_mean_ci",
     "cd_cliques",
     "critical_difference",
+    "generalization_of_set",
     "generalization_stats",
     "holm",
     "holm_reject",
     "nemenyi_q",
     "pairwise_tests",
     "rank_algorithms",
-    "returned_set",
     "summarize",
-    "transfer_hypervolumes",
     "wilcoxon_paired",
 ]

@@ -2,8 +2,10 @@
 on the surrogate table as on the true table?
 
 Each algorithm runs with the same seeds and budget on both problems. Per run, the quality is the
-normalized hypervolume (HV of the returned set's report objectives divided by the HV of the
-problem's exact front, both in the problem's frozen normalization, reference point 1.1). Reported:
+normalized hypervolume of its returned architectures on a problem's report metrics
+(:func:`lab.scoring.transfer_score`: HV divided by the HV of the problem's exact report front,
+both in the problem's frozen normalization, reference point 1.1; architectures infeasible on that
+problem left out). Reported:
 
 * ``hv_true`` / ``hv_surrogate``: mean normalized HV on the true problem and on the surrogate
   problem, ``hv_diff = hv_surrogate - hv_true``;
@@ -21,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from lab.errors import SurrogateError
-from lab.indicators.hypervolume import hypervolume
-from lab.problems.problem import NORMALIZED_REFERENCE, Problem
+from lab.problems.problem import Problem
+from lab.scoring import transfer_score
 from lab.surrogates.metrics import kendall_tau
 
 
@@ -51,10 +53,9 @@ class FidelityReport:
 
 
 def normalized_hv(problem: Problem, rows: np.ndarray) -> float:
-    """Normalized HV of the report objectives of table ``rows`` (a result set) on ``problem``."""
-    F = problem.normalize(problem.F_report_all[np.asarray(rows, dtype=np.int64)])
-    hv = hypervolume(F, np.full(problem.n_obj, NORMALIZED_REFERENCE))
-    return hv / problem.true_front_hv("report")
+    """Normalized HV of the report objectives of table ``rows`` (a result set) on ``problem``
+    (:func:`lab.scoring.transfer_score`)."""
+    return transfer_score(problem, rows).hv_normalized
 
 
 def _row_map(source: Problem, target: Problem) -> np.ndarray:

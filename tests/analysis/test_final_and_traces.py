@@ -12,9 +12,9 @@ import pytest
 from lab.analysis import AnalysisResult
 from lab.analysis.final_indicators import FINAL_COLUMNS
 from lab.analysis.traces import TRACE_COLUMNS
-from lab.indicators import evaluation_grid
 from lab.problems import get_problem
 from lab.results.store import ResultsStore
+from lab.scoring import evaluation_grid
 from tests.analysis.conftest import EXPERIMENT
 
 REF = np.array([1.1, 1.1])

@@ -13,7 +13,7 @@ from lab.analysis import AnalysisResult
 from lab.analysis.transfer import transfer_targets
 from lab.problems import get_problem
 from lab.results.store import ResultsStore
-from lab.stats import transfer_hypervolumes
+from lab.scoring import transfer_score
 from tests.analysis.conftest import EXPERIMENT
 
 REF = np.array([1.1, 1.1])
@@ -50,10 +50,9 @@ def test_transfer_hv_equals_a_direct_recomputation(
         assert row.hv_normalized == pytest.approx(expected, rel=1e-12)
         assert row.n_returned == row.n_scored == ret.size
         assert row.source_hv_normalized == final.loc[row.run_id, "hv_normalized"]
-        # The statistics building block agrees.
-        all_rows = target.normalize(target.F_report_all[history["row"].to_numpy()])
-        other = transfer_hypervolumes(S, {"t": all_rows}, REF)["t"]
-        assert row.hv == pytest.approx(other, rel=1e-12)
+        # The scoring core's public function agrees.
+        other = transfer_score(target, history["row"].to_numpy()[ret])
+        assert row.hv == pytest.approx(other.hv, rel=1e-12)
 
 
 def test_every_run_is_scored_on_all_seven_other_datasets(analysis: AnalysisResult) -> None:

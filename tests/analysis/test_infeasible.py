@@ -11,9 +11,9 @@ import pytest
 
 from lab.analysis.final_indicators import final_indicators
 from lab.analysis.run_arrays import problem_runs
-from lab.analysis.traces import returned_set_trace, traces_table
-from lab.indicators import evaluation_grid
+from lab.analysis.traces import traces_table
 from lab.results.query import load_experiment
+from lab.scoring import evaluation_grid, returned_set_trace
 from tests.analysis.conftest import EXPERIMENT
 
 
@@ -40,7 +40,10 @@ def test_incremental_trace_equals_brute_force_with_duplicates_and_infeasible(m: 
     grid = evaluation_grid(n, 25)
     front = rng.random((15, m)) * 0.2
     ref = np.full(m, 1.1)
-    got = returned_set_trace(S, R, feasible, grid, front, ref)
+    size, (hv_r, igdp), (hv_s,) = returned_set_trace(
+        S, R, feasible, grid, front, ref, indicators=("hv", "igd_plus"), search_indicators=("hv",)
+    )
+    got = (size, hv_r, igdp, hv_s)
     want = _brute_force(S, R, feasible, grid, front, ref)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12)

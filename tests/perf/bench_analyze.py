@@ -27,10 +27,10 @@ from lab.algorithms.history import History
 from lab.analysis import analyze_experiment
 from lab.analysis.run_arrays import problem_runs
 from lab.experiments.expansion import RunSpec, derive_run_seed
-from lab.indicators import evaluation_grid
 from lab.problems import NORMALIZED_REFERENCE, get_problem
 from lab.results.query import load_experiment
 from lab.results.store import ResultsStore
+from lab.scoring import evaluation_grid
 
 EXPERIMENT = "bench-analyze"
 PROBLEMS = ("nbg-cora-err-lat", "nbg-citeseer-err-lat")

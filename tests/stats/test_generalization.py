@@ -6,11 +6,7 @@ from scipy import stats
 
 from lab.errors import StatsInputError
 from lab.indicators.hypervolume import hypervolume
-from lab.stats.generalization import (
-    generalization_stats,
-    returned_set,
-    transfer_hypervolumes,
-)
+from lab.stats.generalization import generalization_stats
 
 REF = np.array([1.1, 1.1])
 
@@ -23,15 +19,6 @@ REPORT = np.array(
     [[0.2, 0.9], [0.35, 0.6], [0.4, 0.4], [0.9, 0.25], [0.0, 0.0], [0.7, 0.3]], dtype=float
 )
 FEASIBLE = np.array([True, True, True, True, False, True])
-
-
-def test_returned_set_is_feasible_nondominated_on_search_metrics():
-    np.testing.assert_array_equal(returned_set(SEARCH, FEASIBLE), [0, 1, 3, 5])
-    np.testing.assert_array_equal(returned_set(SEARCH, FEASIBLE, keep_duplicates=False), [0, 1, 3])
-    np.testing.assert_array_equal(returned_set(SEARCH), [4])
-    assert returned_set(SEARCH, np.zeros(6, dtype=bool)).size == 0
-    # Equal in one objective and worse in the other is dominated, not a duplicate.
-    np.testing.assert_array_equal(returned_set([[0.4, 0.5], [0.4, 0.6], [0.4, 0.5]]), [0, 2])
 
 
 def test_hypervolumes_gap_and_rank_correlations():
@@ -72,19 +59,8 @@ def test_report_rows_outside_the_returned_set_may_be_nan():
         generalization_stats(SEARCH, report, REF, FEASIBLE)
 
 
-def test_transfer_scores_the_same_returned_set_on_each_target():
-    other = REPORT[::-1].copy()
-    out = transfer_hypervolumes(SEARCH, {"test": REPORT, "gpu": other}, REF, FEASIBLE)
-    idx = [0, 1, 3, 5]
-    assert out == pytest.approx(
-        {"test": hypervolume(REPORT[idx], REF), "gpu": hypervolume(other[idx], REF)}
-    )
-
-
 def test_invalid_inputs_raise():
     with pytest.raises(StatsInputError, match="rows"):
         generalization_stats(SEARCH, REPORT[:3], REF)
     with pytest.raises(StatsInputError, match="boolean vector"):
-        returned_set(SEARCH, [1, 0, 1, 1, 0, 1])
-    with pytest.raises(StatsInputError, match="objectives"):
-        transfer_hypervolumes(SEARCH, {"x": np.ones((6, 3))}, REF)
+        generalization_stats(SEARCH, REPORT, REF, [1, 0, 1, 1, 0, 1])

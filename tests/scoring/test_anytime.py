@@ -5,15 +5,15 @@ import numpy as np
 import pytest
 
 from lab.errors import IndicatorInputError
-from lab.indicators.anytime import (
+from lab.indicators.distance import gd, igd, igd_plus
+from lab.indicators.epsilon import epsilon_additive
+from lab.indicators.hypervolume import hypervolume
+from lab.scoring import (
     INDICATORS,
     anytime_trace,
     anytime_traces_many,
     evaluation_grid,
 )
-from lab.indicators.distance import gd, igd, igd_plus
-from lab.indicators.epsilon import epsilon_additive
-from lab.indicators.hypervolume import hypervolume
 
 ALL = tuple(INDICATORS)
 
@@ -45,11 +45,12 @@ def _from_scratch(F, feasible, grid, Z, ref):
         "gd": lambda A: gd(A, Z),
         "eps_add": lambda A: epsilon_additive(A, Z),
     }
-    out = {name: [] for name in [*funcs, "archive_size"]}
+    out = {name: [] for name in [*funcs, "n_returned"]}
     for k in grid:
         pts = F[:k][feasible[:k]]
-        nd = moocore.filter_dominated(pts) if len(pts) else pts.reshape(0, F.shape[1])
-        out["archive_size"].append(len(nd))
+        # The returned set keeps every point whose vector equals a non-dominated one.
+        nd = pts[moocore.is_nondominated(pts, keep_weakly=True)] if len(pts) else pts
+        out["n_returned"].append(len(nd))
         for name, f in funcs.items():
             out[name].append(f(nd))
     return {k: np.asarray(v) for k, v in out.items()}
@@ -80,17 +81,17 @@ def test_trace_equals_recomputation_from_scratch_at_every_grid_point(m, seed):
         got = anytime_trace(F, Z, ref, feasible=feasible, grid=grid, indicators=ALL)
         want = _from_scratch(F, feasible, grid, Z, ref)
         np.testing.assert_array_equal(got["evaluations"], grid)
-        np.testing.assert_array_equal(got["archive_size"], want["archive_size"])
+        np.testing.assert_array_equal(got["n_returned"], want["n_returned"])
         for name in ALL:
             np.testing.assert_allclose(got[name], want[name], rtol=1e-12, atol=1e-15)
 
 
-def test_before_the_first_feasible_point_the_archive_is_empty():
+def test_before_the_first_feasible_point_the_returned_set_is_empty():
     F = np.array([[0.5, 0.5], [0.2, 0.9], [0.9, 0.2], [0.1, 0.1]])
     feasible = np.array([False, False, True, True])
     Z = np.array([[0.0, 1.0], [1.0, 0.0]])
     out = anytime_trace(F, Z, [1.1, 1.1], feasible=feasible, grid=[1, 2, 3, 4], indicators=ALL)
-    np.testing.assert_array_equal(out["archive_size"], [0, 0, 1, 1])
+    np.testing.assert_array_equal(out["n_returned"], [0, 0, 1, 1])
     np.testing.assert_allclose(out["hv"], [0.0, 0.0, 0.2 * 0.9, 1.0])
     assert out["igd"][0] == math.inf and out["igd_plus"][1] == math.inf
     assert math.isfinite(out["igd"][2])
@@ -101,7 +102,7 @@ def test_hypervolume_trace_is_monotone_and_igd_plus_antitone():
     out = anytime_trace(F, _front(3), [1.1] * 3, feasible=feasible)
     assert np.all(np.diff(out["hv"]) >= 0)
     assert np.all(np.diff(out["igd_plus"]) <= 0)
-    assert set(out) == {"evaluations", "archive_size", "hv", "igd_plus"}
+    assert set(out) == {"evaluations", "n_returned", "hv", "igd_plus"}
 
 
 def test_many_runs_match_single_run_traces():
@@ -112,14 +113,14 @@ def test_many_runs_match_single_run_traces():
     assert many["hv"].shape == (5, many["evaluations"].size)
     for j in range(5):
         one = anytime_trace(runs[j], Z, ref, feasible=masks[j], indicators=ALL)
-        for name in (*ALL, "archive_size"):
+        for name in (*ALL, "n_returned"):
             np.testing.assert_array_equal(many[name][j], one[name])
 
 
-def test_empty_indicator_list_traces_only_the_archive_size():
+def test_empty_indicator_list_traces_only_the_n_returned():
     F, feasible = _run(1, 50, 2)
     out = anytime_trace(F, _front(2), [1.1, 1.1], feasible=feasible, indicators=())
-    assert set(out) == {"evaluations", "archive_size"}
+    assert set(out) == {"evaluations", "n_returned"}
 
 
 def test_invalid_inputs_raise():
@@ -139,3 +140,16 @@ def test_invalid_inputs_raise():
         anytime_traces_many([F, F[:20]], Z, [1.1, 1.1], feasible=[feasible, feasible[:20]])
     with pytest.raises(IndicatorInputError, match="2 masks but there are 1 runs"):
         anytime_traces_many([F], Z, [1.1, 1.1], feasible=[feasible, feasible])
+
+
+def test_report_metrics_score_the_set_chosen_on_the_search_metrics():
+    F = np.array([[0.5, 0.5], [0.4, 0.6], [0.6, 0.6], [0.1, 0.9]])
+    report = np.array([[0.9, 0.9], [0.2, 0.2], [0.0, 0.0], [0.5, 0.5]])
+    out = anytime_trace(F, [[0.0, 1.0], [1.0, 0.0]], [1.1, 1.1], report=report, grid=[1, 3, 4])
+    # Row 2 dominates everything on the report metrics but is dominated on the search metrics.
+    np.testing.assert_array_equal(out["n_returned"], [1, 2, 3])
+    np.testing.assert_allclose(
+        out["hv"],
+        [hypervolume(report[[0]], [1.1, 1.1]), hypervolume(report[[0, 1]], [1.1, 1.1]),
+         hypervolume(report[[0, 1, 3]], [1.1, 1.1])],
+    )  # fmt: skip

@@ -1,14 +1,15 @@
-"""Anytime traces: indicator values of the non-dominated set of the first ``k`` evaluations of a
-run, at each ``k`` of an evaluation grid.
+"""Anytime traces: the scores of a run's returned set after its first ``k`` evaluations, at each
+``k`` of an evaluation grid.
 
-The non-dominated archive is maintained incrementally: between two grid points only the newly
-evaluated feasible points are merged into the archive (one moocore non-dominance filter on
-``archive + new points``, never on the whole history), and indicators are recomputed only when
-the archive changed; otherwise the previous values are exact. 1,000 runs x 500 evaluations on a
-log grid take a few seconds; the dominant cost is then the indicators themselves (moocore, in C,
-on the archive), which any method pays whenever the archive changes, so the gain over recomputing
-from scratch grows with the density of the grid and the stability of the archive rather than
-being large on a sparse log grid (``tests/perf/bench_indicators.py`` measures both).
+After ``k`` evaluations the returned set is the one of :mod:`lab.scoring.returned_set` computed
+on the first ``k`` evaluations (feasible, non-dominated on the search metrics, equal search
+vectors all kept). It is maintained incrementally: between two grid points only the new feasible
+evaluations are merged into it (one moocore non-dominance filter on ``set + new``, never on the
+whole history), and indicators are recomputed only when it changed — the set (listed first)
+changes iff a new evaluation survives, since a survivor is the only way an old member can be
+dominated. The search hypervolume is non-decreasing in ``k``; report indicators need not be
+monotone, because a point better on the search metrics can displace one that was better on the
+report metrics — the generalization gap seen over time.
 
 Inputs are normalized objectives (ideal 0, nadir 1, all minimized); the reference front is the
 problem's exact Pareto front and ``ref`` its frozen hypervolume reference point.
@@ -28,7 +29,7 @@ from lab.indicators.distance import gd_unchecked, igd_plus_unchecked, igd_unchec
 from lab.indicators.epsilon import epsilon_additive_unchecked
 from lab.indicators.hypervolume import hypervolume_unchecked
 
-#: Indicator name -> function of (archive ``a x m``, front ``r x m``, ref ``m``) -> float.
+#: Indicator name -> function of (set ``a x m``, front ``r x m``, ref ``m``) -> float.
 INDICATORS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], float]] = {
     "hv": lambda A, Z, ref: hypervolume_unchecked(A, ref),
     "igd": lambda A, Z, ref: igd_unchecked(A, Z),
@@ -40,8 +41,11 @@ INDICATORS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], float]] = {
 #: The (weakly) Pareto-compliant pair computed when no indicator list is given.
 DEFAULT_INDICATORS: tuple[str, ...] = ("hv", "igd_plus")
 
+#: Default number of log-spaced grid points (duplicates at the small end are merged).
+TRACE_POINTS = 20
 
-def evaluation_grid(n: int, points: int = 20, start: int = 1) -> np.ndarray:
+
+def evaluation_grid(n: int, points: int = TRACE_POINTS, start: int = 1) -> np.ndarray:
     """Log-spaced evaluation counts from ``start`` to ``n``, always ending at ``n``.
 
     Args:
@@ -65,6 +69,68 @@ def evaluation_grid(n: int, points: int = 20, start: int = 1) -> np.ndarray:
     grid = np.unique(np.rint(np.geomspace(start, n, points)).astype(np.int64))
     grid[-1] = n  # geomspace ends at n exactly, but keep the guarantee explicit
     return grid
+
+
+def returned_set_trace(
+    S: np.ndarray,
+    R: np.ndarray,
+    feasible: np.ndarray,
+    grid: np.ndarray,
+    report_front: np.ndarray,
+    ref: np.ndarray,
+    *,
+    indicators: Sequence[str] = DEFAULT_INDICATORS,
+    search_indicators: Sequence[str] = ("hv",),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of the returned set after the first ``k`` evaluations, for each grid ``k``
+    (validated inputs; the analysis' hot path).
+
+    Args:
+        S: ``n x m`` normalized search objectives of one run, in evaluation order.
+        R: ``n x m`` normalized report objectives of the same evaluations.
+        feasible: ``n`` booleans; infeasible evaluations are never returned.
+        grid: ``g`` strictly increasing evaluation counts in ``[1, n]``.
+        report_front: ``r x m`` normalized exact report front (the distance indicators' target;
+            the search-side distance indicators use it too, so pass the search front and
+            ``indicators=()`` to score the search side against its own front).
+        ref: ``m`` reference point.
+        indicators: names from :data:`INDICATORS` scored on the report metrics.
+        search_indicators: names from :data:`INDICATORS` scored on the search metrics.
+
+    Returns:
+        ``(n_returned, report_values, search_values)``: the set's size (``g``, int64) and the
+        indicator values (``len(indicators) x g`` and ``len(search_indicators) x g``). Before
+        the first feasible evaluation the set is empty: ``hv`` is 0 and the distance indicators
+        are ``inf``.
+    """
+    report_funcs = [INDICATORS[name] for name in indicators]
+    search_funcs = [INDICATORS[name] for name in search_indicators]
+    feasible_idx = np.flatnonzero(feasible)
+    n_feasible = np.cumsum(feasible)[grid - 1]
+    size = np.zeros(grid.size, dtype=np.int64)
+    report_values = np.empty((len(report_funcs), grid.size))
+    search_values = np.empty((len(search_funcs), grid.size))
+    empty = np.empty((0, S.shape[1]))
+    current = np.empty(0, dtype=np.int64)
+    now_r = [f(empty, report_front, ref) for f in report_funcs]
+    now_s = [f(empty, report_front, ref) for f in search_funcs]
+    prev = 0
+    for g, c in enumerate(n_feasible):
+        if c > prev:
+            cand = np.concatenate((current, feasible_idx[prev:c]))
+            n_old = current.size
+            prev = c
+            keep = moocore.is_nondominated(S[cand], keep_weakly=True)
+            if keep[n_old:].any():
+                current = cand[keep]
+                A = R[current]
+                now_r = [f(A, report_front, ref) for f in report_funcs]
+                B = S[current]
+                now_s = [f(B, report_front, ref) for f in search_funcs]
+        size[g] = current.size
+        report_values[:, g] = now_r
+        search_values[:, g] = now_s
+    return size, report_values, search_values
 
 
 def _check_grid(grid: ArrayLike, n: int) -> np.ndarray:
@@ -115,83 +181,54 @@ def _check_indicators(indicators: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
-def _trace(
-    F: np.ndarray,
-    mask: np.ndarray,
-    grid: np.ndarray,
-    Z: np.ndarray,
-    ref: np.ndarray,
-    names: tuple[str, ...],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Archive sizes (``g``) and indicator values (``len(names) x g``) of one validated run."""
-    funcs = [INDICATORS[name] for name in names]
-    feasible_points = F[mask]
-    # Number of feasible evaluations among the first k, for every grid point k.
-    n_feasible = np.cumsum(mask)[grid - 1]
-    sizes = np.zeros(grid.size, dtype=np.int64)
-    values = np.empty((len(names), grid.size))
-    archive = np.empty((0, F.shape[1]))
-    current = [f(archive, Z, ref) for f in funcs]
-    prev = 0
-    for g, c in enumerate(n_feasible):
-        if c > prev:
-            new = feasible_points[prev:c]
-            prev = c
-            n_old = archive.shape[0]
-            cand = np.concatenate((archive, new)) if n_old else new
-            # keep_weakly=False drops later duplicates, so a re-evaluated point already in the
-            # archive is not added twice and the archive (listed first) stays unchanged.
-            keep = moocore.is_nondominated(cand, keep_weakly=False)
-            # The archive is mutually non-dominated, so it changes iff some new point survives;
-            # otherwise the previous indicator values are exact and are not recomputed.
-            if keep[n_old:].any():
-                archive = cand[keep]
-                current = [f(archive, Z, ref) for f in funcs]
-        sizes[g] = archive.shape[0]
-        values[:, g] = current
-    return sizes, values
-
-
 def anytime_trace(
     F: ArrayLike,
     front: ArrayLike,
     ref: ArrayLike,
     *,
+    report: ArrayLike | None = None,
     feasible: ArrayLike | None = None,
     grid: ArrayLike | None = None,
     indicators: Sequence[str] = DEFAULT_INDICATORS,
 ) -> dict[str, np.ndarray]:
-    """Indicator values of the non-dominated set of the first ``k`` evaluations, per grid ``k``.
+    """Indicator values of the returned set after the first ``k`` evaluations, per grid ``k``.
 
     Args:
-        F: ``n x m`` normalized objectives of one run, in evaluation order (row ``i`` is the
-            ``i+1``-th evaluation). Infeasible rows may contain NaN.
-        front: ``r x m`` exact Pareto front of the problem, normalized the same way.
+        F: ``n x m`` normalized search objectives of one run, in evaluation order (row ``i`` is
+            the ``i+1``-th evaluation); the returned set is chosen on them. Infeasible rows may
+            contain NaN.
+        front: ``r x m`` exact Pareto front the indicators measure against, normalized the same
+            way (the report front when ``report`` is given).
         ref: length-``m`` hypervolume reference point (1.1 per objective in normalized space).
-        feasible: boolean vector of length ``n``; infeasible evaluations never enter the
-            archive. ``None`` means all feasible.
+        report: ``n x m`` normalized report objectives the returned set is scored on; default
+            ``F`` (score on what was searched).
+        feasible: boolean vector of length ``n``; infeasible evaluations are never returned.
+            ``None`` means all feasible.
         grid: strictly increasing evaluation counts in ``[1, n]``; default
             ``evaluation_grid(n)`` (log-spaced, ending at ``n``).
         indicators: names from :data:`INDICATORS`: ``hv`` (hypervolume w.r.t. ``ref``),
             ``igd``, ``igd_plus``, ``gd`` (p = 1, w.r.t. ``front``), ``eps_add`` (additive
-            epsilon w.r.t. ``front``). An empty list traces only the archive size.
+            epsilon w.r.t. ``front``). An empty list traces only the set's size.
 
     Returns:
         Dict of vectors of length ``len(grid)``: ``evaluations`` (int64, the grid),
-        ``archive_size`` (int64, number of non-dominated feasible points so far) and one float64
-        vector per indicator. Before the first feasible evaluation the archive is empty: ``hv``
-        is 0 and the distance indicators are ``inf``. ``pandas.DataFrame(result)`` gives a tidy
-        table.
+        ``n_returned`` (int64, size of the returned set) and one float64 vector per indicator.
+        ``pandas.DataFrame(result)`` gives a tidy table.
     """
     Z = as_points(front, name="front")
     Z = as_front(Z, Z.shape[1])
     m = Z.shape[1]
     r = as_vector(ref, m, "ref")
-    arr, mask = _check_run(F, feasible, m, "F")
-    g = evaluation_grid(arr.shape[0]) if grid is None else _check_grid(grid, arr.shape[0])
+    S, mask = _check_run(F, feasible, m, "F")
+    R = S if report is None else _check_run(report, mask, m, "report")[0]
+    if R.shape[0] != S.shape[0]:
+        raise IndicatorInputError(f"report has {R.shape[0]} rows but F has {S.shape[0]}")
+    g = evaluation_grid(S.shape[0]) if grid is None else _check_grid(grid, S.shape[0])
     names = _check_indicators(indicators)
-    sizes, values = _trace(arr, mask, g, Z, r, names)
-    out: dict[str, np.ndarray] = {"evaluations": g.copy(), "archive_size": sizes}
+    sizes, values, _ = returned_set_trace(
+        S, R, mask, g, Z, r, indicators=names, search_indicators=()
+    )
+    out: dict[str, np.ndarray] = {"evaluations": g.copy(), "n_returned": sizes}
     out.update(zip(names, values, strict=True))
     return out
 
@@ -218,38 +255,37 @@ def anytime_traces_many(
 
     Returns:
         ``evaluations`` (``g``, int64) and, as ``R x g`` arrays (row ``j`` is ``runs[j]``),
-        ``archive_size`` (int64) and one float64 array per indicator.
+        ``n_returned`` (int64) and one float64 array per indicator.
     """
-    Z = as_points(front, name="front")
-    Z = as_front(Z, Z.shape[1])
-    m = Z.shape[1]
-    r = as_vector(ref, m, "ref")
     names = _check_indicators(indicators)
     if feasible is not None and len(feasible) != len(runs):
         raise IndicatorInputError(
             f"feasible has {len(feasible)} masks but there are {len(runs)} runs"
         )
-    checked = [
-        _check_run(F, None if feasible is None else feasible[j], m, f"runs[{j}]")
-        for j, F in enumerate(runs)
-    ]
-    lengths = {arr.shape[0] for arr, _ in checked}
+    lengths = {np.shape(F)[0] for F in runs}
     if grid is None:
         if len(lengths) > 1:
             raise IndicatorInputError(
                 f"runs have different lengths {sorted(lengths)}; pass an explicit grid"
             )
-        n = lengths.pop() if lengths else 1
-        g = evaluation_grid(n)
+        g = evaluation_grid(lengths.pop() if lengths else 1)
     else:
         g = _check_grid(grid, min(lengths) if lengths else np.iinfo(np.int64).max)
     out: dict[str, np.ndarray] = {
         "evaluations": g.copy(),
-        "archive_size": np.zeros((len(runs), g.size), dtype=np.int64),
+        "n_returned": np.zeros((len(runs), g.size), dtype=np.int64),
     }
     out.update({name: np.empty((len(runs), g.size)) for name in names})
-    for j, (arr, mask) in enumerate(checked):
-        out["archive_size"][j], values = _trace(arr, mask, g, Z, r, names)
-        for name, v in zip(names, values, strict=True):
-            out[name][j] = v
+    for j, F in enumerate(runs):
+        one = anytime_trace(
+            F,
+            front,
+            ref,
+            feasible=None if feasible is None else feasible[j],
+            grid=g,
+            indicators=names,
+        )
+        out["n_returned"][j] = one["n_returned"]
+        for name in names:
+            out[name][j] = one[name]
     return out

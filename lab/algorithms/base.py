@@ -144,7 +144,7 @@ class Algorithm(ABC):
         """Indices into the history of the returned set (:func:`lab.scoring.returned_set`):
         the feasible evaluations that are non-dominated on the normalized search metrics, equal
         search vectors all kept; empty when no evaluation is feasible."""
-        return returned_set(self.problem.normalize(self.history.F), self.history.feasible)
+        return returned_set(self.problem.normalize(self.history.F, "search"), self.history.feasible)
 
     def scores(self) -> SetScores:
         """Scores of the returned set so far (:func:`lab.scoring.score_run`): normalized

@@ -142,4 +142,4 @@ def score_run(
         yardstick: ``Yardstick.of(problem)``, passed to reuse it across runs.
     """
     ys = Yardstick.of(problem) if yardstick is None else yardstick
-    return score_set(problem.normalize(F), problem.normalize(F_report), feasible, ys)
+    return score_set(problem.normalize(F, "search"), problem.normalize(F_report), feasible, ys)

@@ -2,7 +2,7 @@
 fronts, prepared once per problem.
 
 Every score of the lab lives in normalized objective space (the problem's frozen ideal maps to 0,
-its nadir to 1) with the reference point 1.1 in every objective, and divides hypervolumes by that
+its nadir to 1; search and report metrics each by the bounds of their own exact front) with the reference point 1.1 in every objective, and divides hypervolumes by that
 of the exact front of the same metrics (search or report) — so values are dimensionless,
 comparable across runs, and 1 means the exact front was found.
 """
@@ -57,7 +57,7 @@ class Yardstick:
         return cls(
             problem=problem.name,
             ref=np.full(problem.n_obj, NORMALIZED_REFERENCE),
-            search_front=problem.normalize(problem.true_front("search")),
+            search_front=problem.normalize(problem.true_front("search"), "search"),
             report_front=problem.normalize(problem.true_front("report")),
             search_front_hv=problem.true_front_hv("search"),
             report_front_hv=problem.true_front_hv("report"),

@@ -50,7 +50,7 @@ def test_algorithm_result_rows_are_the_returned_set(problem):
     algo = make_algorithm("random", problem, budget=30, seed=3, n_init=10)
     h = algo.run()
     np.testing.assert_array_equal(
-        algo.result_rows(), returned_set(problem.normalize(h.F), h.feasible)
+        algo.result_rows(), returned_set(problem.normalize(h.F, "search"), h.feasible)
     )
     scores = algo.scores()
     np.testing.assert_array_equal(scores.returned, algo.result_rows())
@@ -75,6 +75,9 @@ def test_nothing_feasible_returns_an_empty_set_everywhere(problem):
     assert np.isnan(scores.spacing) and np.isnan(scores.spread)
     # The analysis' path (normalized arrays) gives the same answer.
     again = score_set(
-        problem.normalize(h.F), problem.normalize(h.F_report), h.feasible, Yardstick.of(problem)
+        problem.normalize(h.F, "search"),
+        problem.normalize(h.F_report),
+        h.feasible,
+        Yardstick.of(problem),
     )
     assert again.as_dict() == pytest.approx(scores.as_dict(), nan_ok=True)

@@ -33,7 +33,7 @@ def test_scores_equal_moocore_on_the_returned_set(problem):
     h = algo.run()
     s = score_run(problem, h.F, h.F_report, h.feasible)
     assert list(s.as_dict()) == list(SCORE_COLUMNS)
-    S = problem.normalize(h.F)
+    S = problem.normalize(h.F, "search")
     R = problem.normalize(h.F_report)
     idx = np.flatnonzero(h.feasible)
     ret = idx[moocore.is_nondominated(S[idx], keep_weakly=True)]

@@ -54,7 +54,7 @@ from scipy import stats
 from lab.errors import InputError
 from lab.indicators.hypervolume import hypervolume_unchecked
 from lab.problems.problem import NORMALIZED_REFERENCE, Problem
-from lab.stats import returned_set
+from lab.scoring import returned_set
 
 #: Evaluation budgets at which random search is measured.
 RANDOM_BUDGETS: tuple[int, ...] = (100, 500)

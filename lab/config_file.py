@@ -164,7 +164,11 @@ def parse_yaml(
             f"{source}: the {what} is larger than {bounds.max_bytes} bytes (max_bytes); a config "
             "is a short text file"
         )
-    loader = _BoundedLoader(text, bounds)
+    try:
+        # The reader checks the characters already here (e.g. a form feed is refused).
+        loader = _BoundedLoader(text, bounds)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: invalid YAML in the {what} ({exc})") from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -11,6 +11,7 @@ everything else before it is imported or called. What a file may cost is bounded
 
 from __future__ import annotations
 
+import _compat_pickle
 import bz2
 import gzip
 import io
@@ -41,7 +42,7 @@ NUMPY_GLOBALS: dict[str, frozenset[str]] = {
     ),
 }
 BUILTIN_GLOBALS: dict[str, frozenset[str]] = {
-    "builtins": frozenset({"slice", "set", "frozenset", "complex", "range"}),
+    "builtins": frozenset({"slice", "set", "frozenset", "complex", "range", "bytes", "bytearray"}),
     "collections": frozenset({"OrderedDict"}),
     "_codecs": frozenset({"encode"}),
 }
@@ -81,6 +82,18 @@ def _bounded_collection(kind: type, source: str) -> Any:
                 "length to check against the bounds; benchmark files never need that"
             )
         return kind(*args, **kwargs)
+
+    return make
+
+
+def _bounded_bytes(kind: type, source: str) -> Any:
+    """``bytes``/``bytearray`` (protocol 0-2 pickles build them by a call); ``bytes(n)`` of a
+    huge ``n`` would allocate it, so an integer argument is bounded."""
+
+    def make(*args: Any) -> Any:
+        if args and isinstance(args[0], int):
+            bounded_length(kind.__name__, args[0], source)
+        return kind(*args)
 
     return make
 
@@ -137,12 +150,20 @@ class RestrictedUnpickler(pickle.Unpickler):
             ("builtins", "range"): _bounded_range(source),
             ("builtins", "set"): _bounded_collection(set, source),
             ("builtins", "frozenset"): _bounded_collection(frozenset, source),
+            ("builtins", "bytes"): _bounded_bytes(bytes, source),
+            ("builtins", "bytearray"): _bounded_bytes(bytearray, source),
             ("collections", "OrderedDict"): _bounded_collection(OrderedDict, source),
             ("numpy.core.multiarray", "_reconstruct"): _bounded_reconstruct(source),
             ("numpy._core.multiarray", "_reconstruct"): _bounded_reconstruct(source),
         }
 
     def find_class(self, module: str, name: str) -> Any:
+        # Python 2 names (``__builtin__``, ``copy_reg``) in pickles of protocol 0-2, mapped as
+        # pickle's own find_class does, so the allow-list is checked on the Python 3 names.
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            module, name = _compat_pickle.NAME_MAPPING[module, name]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
         if (module, name) in self._substitutes:
             return self._substitutes[module, name]
         if name in self._allowed.get(module, frozenset()):

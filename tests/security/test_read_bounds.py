@@ -110,3 +110,12 @@ def test_bounds_can_be_raised_for_a_genuine_file(monkeypatch) -> None:
     monkeypatch.setenv("LAB_MAX_CONTAINER_LENGTH", "3")
     with pytest.raises(ResourceBoundError, match="a list of 4 elements"):
         safe_loads(pickle.dumps([1, 2, 3, 4]), source="x")
+
+
+def test_protocol_0_bytes_call_is_bounded() -> None:
+    # Python 2-era pickles build bytes by calling bytes(...): bytes(10**12) would allocate 1 TB.
+    data = pickle.dumps(_Reduce(bytes, (10**12,)), protocol=2)
+    with pytest.raises(ResourceBoundError, match=r"a bytes of 1,000,000,000,000"):
+        safe_loads(data, source="b.pkl")
+    assert safe_loads(pickle.dumps(b"", protocol=0), source="b.pkl") == b""
+    assert safe_loads(pickle.dumps(frozenset({1}), protocol=0), source="b.pkl") == {1}

@@ -4,12 +4,16 @@ generalization, transfer, statistics) and write its tables and LaTeX tables."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
+
+if TYPE_CHECKING:
+    from lab.analysis import AnalysisResult
 
 console = make_console()
 
@@ -48,7 +52,6 @@ def analyze_command(
     """Final indicators, anytime traces, generalization, transfer, summaries over seeds,
     pairwise tests and rankings; writes Parquet/CSV/LaTeX to <experiment>/analysis/."""
     from lab.analysis import analyze_experiment
-    from lab.analysis.console import problem_tables, ranking_renderable, warnings_renderable
 
     with console.status(f"analysing {experiment} ..."):
         result = analyze_experiment(
@@ -61,6 +64,14 @@ def analyze_command(
             transfer=transfer,
             allow_missing=allow_missing,
         )
+    print_analysis(result, experiment)
+
+
+def print_analysis(result: AnalysisResult, experiment: str) -> None:
+    """What ``lab analyze`` prints: per-problem tables with the significance verdicts, the
+    ranking, the protocol's warnings and where the files went."""
+    from lab.analysis.console import problem_tables, ranking_renderable, warnings_renderable
+
     info = result.info
     console.print(
         f"[bold]{experiment}[/]: {info['n_runs']} runs, {len(info['problems'])} problem(s), "

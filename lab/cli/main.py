@@ -12,6 +12,7 @@ from rich.markup import escape
 from lab.benchmarks.locations import DATA_DIR_ENV
 from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
+from lab.cli.compare import compare_command
 from lab.cli.error_report import DEBUG_ENV, LabGroup
 from lab.cli.figures import figures_command
 from lab.cli.help_text import tidy_help
@@ -33,6 +34,7 @@ app.add_typer(results_app, name="results")
 app.add_typer(surrogate_app, name="surrogate")
 app.command("run")(run_command)
 app.command("analyze")(analyze_command)
+app.command("compare")(compare_command)
 app.command("figures")(figures_command)
 
 

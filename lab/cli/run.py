@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
+
+if TYPE_CHECKING:
+    from lab.experiments.config import SweepConfig
+    from lab.experiments.runner import SweepReport
 
 console = make_console()
 
@@ -50,9 +55,7 @@ def run_command(
     from lab.experiments.expansion import expand
     from lab.experiments.runner import plan_table, run_sweep
     from lab.problems.registry import audit_warnings
-    from lab.results.query import load_manifests
     from lab.results.store import ResultsStore
-    from lab.results.summary import final_summary, summary_table
 
     if executor not in EXECUTORS:
         raise ConfigError(
@@ -69,6 +72,17 @@ def run_command(
         sweep, executor=executor, workers=workers, address=address, results_dir=results_dir,
         console=console, progress=not quiet,
     )  # fmt: skip
+    print_sweep_report(sweep, report, results_dir)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def print_sweep_report(sweep: SweepConfig, report: SweepReport, results_dir: Path | None) -> None:
+    """The final summary of a sweep (median and IQR of the final normalized hypervolume per
+    problem and variant) and what ran, failed or was already done."""
+    from lab.results.query import load_manifests
+    from lab.results.summary import final_summary, summary_table
+
     ids = {spec.run_id for spec in report.runs}
     manifests = load_manifests(sweep.name, root=results_dir)
     manifests = manifests[manifests["run_id"].isin(ids)]
@@ -88,4 +102,3 @@ def run_command(
             f"[red]{len(report.failed)} run(s) failed[/]; see `lab results show {sweep.name} "
             "--failed`; rerun the same command to retry them."
         )
-        raise typer.Exit(1)

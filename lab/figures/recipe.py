@@ -38,10 +38,10 @@ import shlex
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import model_validator as _model_validator
 
-from lab.config_file import read_yaml
+from lab.config_file import read_yaml, validate
 from lab.errors import ConfigError
 from lab.figures.entry import FIGURE_KINDS, FigureEntry, Width, check_file_name
 from lab.figures.kinds import FIGURE_KINDS as _LOADED  # noqa: F401 (registers every kind)
@@ -121,8 +121,8 @@ class FigureRecipe(BaseModel):
     tables: bool = True
     inputs: list[RecipeInput] = Field(default_factory=list)
     figures: list[FigureSpec] = Field(min_length=1)  # type: ignore[valid-type]
-    source: str | None = None
-    source_sha256: str | None = None
+    source: str | None = Field(default=None, exclude=True)
+    source_sha256: str | None = Field(default=None, exclude=True)
 
     @field_validator("name")
     @classmethod
@@ -154,42 +154,6 @@ class FigureRecipe(BaseModel):
         return self
 
 
-def _format_location(loc: tuple[Any, ...], raw: Any) -> str:
-    out = ""
-    node = raw
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-        elif out.startswith("figures[") and out.count(".") == 0 and part in FIGURE_KINDS:
-            out += f" ({part})"
-        else:
-            out += f".{part}" if out else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out or "(top level)"
-
-
-def _valid_fields(loc: tuple[Any, ...]) -> list[str]:
-    if len(loc) >= 3 and loc[0] == "figures" and loc[2] in FIGURE_KINDS:
-        return list(FIGURE_KINDS[loc[2]].model_fields)
-    if len(loc) >= 2 and loc[0] == "inputs":
-        return list(RecipeInput.model_fields)
-    return [k for k in FigureRecipe.model_fields if k not in ("source", "source_sha256")]
-
-
-def _format_errors(exc: ValidationError, raw: Any) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = f"unknown field; valid fields: {', '.join(_valid_fields(loc[:-1]))}"
-        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            msg = f"'kind' must be one of: {', '.join(FIGURE_KINDS)}"
-        lines.append(f"  field {_format_location(loc, raw)}: {msg}")
-    return "\n".join(lines)
-
-
 def parse_recipe(
     raw: Any, *, source: str = "<recipe>", default_name: str | None = None
 ) -> FigureRecipe:
@@ -201,10 +165,7 @@ def parse_recipe(
         data.setdefault("name", default_name)
     data.pop("source", None)
     data.pop("source_sha256", None)
-    try:
-        return FigureRecipe.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{source}: invalid figure recipe\n{_format_errors(exc, data)}") from None
+    return validate(FigureRecipe, data, source=source, what="figure recipe")
 
 
 def load_recipe(path: Path | str) -> FigureRecipe:

@@ -42,15 +42,25 @@ def figures_command(
         help="Output folder (one recipe) or parent folder (several; one subfolder each). "
         "Default: <recipe folder>/<recipe name>/.",
     ),
+    no_build: bool = typer.Option(
+        False,
+        "--no-build",
+        help="Do not run the commands that make a recipe's missing inputs (its 'inputs'); "
+        "list them instead and render what can be rendered.",
+    ),
 ) -> None:
     """Render figures and tables of stored results (no search is rerun; the analysis is
     recomputed from the stored runs when missing or stale).
+
+    A recipe's inputs that are missing here (an experiment never run, a surrogate never fitted)
+    are made first by the commands its 'inputs' list, unless --no-build.
 
     Exits with status 1 if a figure could not be drawn because an input file is missing, or
     (with several recipes) a recipe could not be rendered; the others are rendered anyway.
     """
     from lab.errors import ConfigError, LabError
-    from lab.figures import render_recipe
+    from lab.figures import load_recipe, render_recipe
+    from lab.figures.inputs import build_inputs, missing_inputs
 
     paths = list(recipes or [])
     if all_recipes:
@@ -66,9 +76,27 @@ def figures_command(
         if out is not None:
             target = out if len(paths) == 1 else out / path.stem
         try:
+            recipe = load_recipe(path)
+            if no_build:
+                for item in missing_inputs(recipe, results_dir=results_dir):
+                    console.print(
+                        f"[yellow]missing[/] {escape(', '.join(item.missing))}: made by "
+                        f"[bold]{escape(item.input.command)}[/] (not run: --no-build)",
+                        highlight=False,
+                    )
+            else:
+                build_inputs(
+                    recipe,
+                    results_dir=results_dir,
+                    announce=lambda item, path=path: console.print(
+                        f"[bold]making[/] {escape(', '.join(item.missing))} for "
+                        f"{escape(str(path))}: {escape(item.input.command)}",
+                        highlight=False,
+                    ),
+                )
             with console.status(f"rendering {path} ..."):
                 report = render_recipe(
-                    path, out_dir=target, experiment=experiment, results_dir=results_dir
+                    recipe, out_dir=target, experiment=experiment, results_dir=results_dir
                 )
         except LabError as exc:
             if len(paths) == 1:

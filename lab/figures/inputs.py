@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.figures.errors import FigureError
+from lab.errors import FigureError
 from lab.figures.recipe import FigureRecipe, RecipeInput
 from lab.results.store import RESULTS_DIR_ENV, ResultsStore
 

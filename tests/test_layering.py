@@ -35,7 +35,7 @@ STAGES: tuple[str, ...] = (
 )
 
 #: Modules above every stage: the Python API may import anything (lazily, to stay cheap).
-TOP_MODULES = {"lab", "lab.api"}
+TOP_MODULES = {"lab", "lab.api", "lab.__main__"}
 
 
 def _module_files() -> dict[str, Path]:

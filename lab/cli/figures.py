@@ -60,7 +60,7 @@ def figures_command(
     """
     from lab.errors import ConfigError, LabError
     from lab.figures import load_recipe, render_recipe
-    from lab.figures.inputs import build_inputs, missing_inputs
+    from lab.figures.inputs import InputsNotBuilt, build_inputs, missing_inputs
 
     paths = list(recipes or [])
     if all_recipes:
@@ -79,9 +79,11 @@ def figures_command(
             recipe = load_recipe(path)
             if no_build:
                 for item in missing_inputs(recipe, results_dir=results_dir):
+                    cost = f" ({item.input.cost})" if item.input.cost else ""
                     console.print(
                         f"[yellow]missing[/] {escape(', '.join(item.missing))}: made by "
-                        f"[bold]{escape(item.input.command)}[/] (not run: --no-build)",
+                        f"[bold]{escape(item.input.command)}[/]{escape(cost)} (not run: "
+                        "--no-build)",
                         highlight=False,
                     )
             else:
@@ -98,6 +100,11 @@ def figures_command(
                 report = render_recipe(
                     recipe, out_dir=target, experiment=experiment, results_dir=results_dir
                 )
+        except InputsNotBuilt as exc:
+            # Not a failure: the recipe's author marked the input as too costly to make
+            # unasked; say what to run.
+            console.print(f"[yellow]skipped[/] {escape(str(path))}: {escape(str(exc))}")
+            continue
         except LabError as exc:
             if len(paths) == 1:
                 raise

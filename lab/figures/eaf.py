@@ -18,7 +18,14 @@ from matplotlib.lines import Line2D
 
 from lab.errors import InputError
 from lab.figures.fronts import staircase
-from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
+from lab.figures.layout import (
+    figure_title,
+    figure_title_rows,
+    legend_row,
+    legend_rows,
+    panel_grid,
+    series_handles,
+)
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import AxisScale, objective_scale
 
@@ -90,7 +97,7 @@ def eaf_difference_figure(
         columns=2,
         panel_height=panel_height or 1.9,
         sharey=True,
-        legend_rows=legend_rows(handles, width) + (1 if title else 0),
+        legend_rows=legend_rows(handles, width) + figure_title_rows(title, width),
     )
     norm = Normalize(vmin=0.0, vmax=1.0)
     corners = _rectangles(rects, names, upper) if len(rects) else np.empty((0, 4, 2))
@@ -120,8 +127,7 @@ def eaf_difference_figure(
     bar = fig.colorbar(mappable, ax=axes, shrink=0.9, aspect=25, pad=0.02)
     bar.set_label("Attainment difference")
     bar.outline.set_linewidth(0.4)
-    if title:
-        fig.suptitle(title)
+    figure_title(fig, title)
     legend_row(fig, handles, width=width, where="lower")
     return fig
 

@@ -12,7 +12,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from lab.errors import InputError
-from lab.figures.layout import legend_row, legend_rows, panel_grid, series_handles
+from lab.figures.layout import (
+    figure_title,
+    figure_title_rows,
+    legend_row,
+    legend_rows,
+    panel_grid,
+    series_handles,
+)
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import objective_scale
 
@@ -106,7 +113,7 @@ def fronts_figure(
         width=width,
         columns=columns or (1 if m == 2 else 2),
         panel_height=panel_height or (2.1 if m == 2 else 1.6),
-        legend_rows=legend_rows(handles, width) + (1 if title else 0),
+        legend_rows=legend_rows(handles, width) + figure_title_rows(title, width),
     )
     for ax, (i, j) in zip(axes, pairs, strict=True):
         sx, sy = scales[i], scales[j]
@@ -155,8 +162,7 @@ def fronts_figure(
         ax.set_ylim(sy(lim_lo[j]), sy(lim_hi[j]))
         ax.set_xlabel(sx.label)
         ax.set_ylabel(sy.label)
-    if title:
-        fig.suptitle(title)
+    figure_title(fig, title)
     # Below the panels: the title takes the top, and constrained layout stacks one outside
     # element per side.
     legend_row(fig, handles, width=width, where="lower")

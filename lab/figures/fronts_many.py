@@ -18,6 +18,8 @@ from matplotlib.lines import Line2D
 
 from lab.errors import InputError
 from lab.figures.layout import (
+    figure_title,
+    figure_title_rows,
     font_size_pt,
     legend_row,
     legend_rows,
@@ -92,7 +94,7 @@ def per_algorithm_figure(
         columns=columns,
         panel_height=panel_height or 1.45,
         titles=[styles.display(lab) for lab in shown],
-        legend_rows=legend_rows(handles, width) + (1 if title else 0),
+        legend_rows=legend_rows(handles, width) + figure_title_rows(title, width),
         sharex=True,
         sharey=True,
     )
@@ -129,10 +131,9 @@ def per_algorithm_figure(
         if spec.is_first_col():
             ax.set_ylabel(sy.label)
     if mappable is not None:
-        bar = fig.colorbar(mappable, ax=axes, location="right", shrink=0.9, aspect=30, pad=0.02)
+        bar = fig.colorbar(mappable, ax=axes, location="right", shrink=0.6, aspect=25, pad=0.02)
         bar.set_label(sc.label)
-    if title:
-        fig.suptitle(title)
+    figure_title(fig, title)
     legend_row(fig, handles, width=width, where="lower")
     return fig
 
@@ -195,7 +196,7 @@ def parallel_coordinates_figure(
         columns=columns,
         panel_height=panel_height or 1.45,
         titles=[styles.display(lab) for lab in shown],
-        legend_rows=legend_rows(handles, width) + (1 if title else 0),
+        legend_rows=legend_rows(handles, width) + figure_title_rows(title, width),
         sharex=True,
         sharey=True,
     )
@@ -225,7 +226,6 @@ def parallel_coordinates_figure(
         panel_title(ax, styles.display(lab))
         if ax.get_subplotspec().is_first_col():
             ax.set_ylabel("Normalized\n(0 ideal, 1 ref.)")
-    if title:
-        fig.suptitle(title)
+    figure_title(fig, title)
     legend_row(fig, handles, width=width, where="lower")
     return fig

@@ -21,6 +21,19 @@ from lab.figures.recipe import FigureRecipe, RecipeInput
 from lab.results.store import RESULTS_DIR_ENV, ResultsStore
 
 
+class InputsNotBuilt(FigureError):
+    """A missing input whose command the recipe says not to run unasked (``automatic:
+    false``); the message names the command and its cost."""
+
+    def __init__(self, entry: MissingInput) -> None:
+        self.entry = entry
+        cost = f" ({entry.input.cost})" if entry.input.cost else ""
+        super().__init__(
+            f"missing {', '.join(entry.missing)}; made by `{entry.input.command}`{cost}, which "
+            "is not run automatically: run it yourself, then rerun `lab figures`"
+        )
+
+
 @dataclass(frozen=True)
 class MissingInput:
     """A recipe input whose outputs are (partly) absent.
@@ -82,6 +95,7 @@ def build_inputs(
         announce: called before each command runs (e.g. to print it).
 
     Raises:
+        InputsNotBuilt: a missing input is not to be made automatically (``automatic: false``).
         FigureError: a command failed (its exit status and the recipe named), or ran but did not
             make what the recipe says it makes.
     """
@@ -96,6 +110,8 @@ def build_inputs(
         if not missing:  # an earlier command may have made it
             continue
         entry = MissingInput(item, tuple(missing))
+        if not item.automatic:
+            raise InputsNotBuilt(entry)
         if announce is not None:
             announce(entry)
         done = subprocess.run([sys.executable, "-m", "lab", *item.argv()], env=env, check=False)

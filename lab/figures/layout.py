@@ -102,6 +102,20 @@ def panel_title(ax: Axes, text: str) -> None:
     ax.set_title(wrap_label(text, max(width, 0.5)))
 
 
+def figure_title(fig: Figure, text: str | None) -> None:
+    """Set the figure's title (suptitle), wrapped to the figure's width."""
+    if text:
+        width = fig.get_figwidth() - 0.2
+        fig.suptitle(wrap_label(text, width, font_size_pt("figure.titlesize")))
+
+
+def figure_title_rows(text: str | None, width: float) -> int:
+    """Lines the figure title ``text`` takes at ``width`` inches (0 without a title)."""
+    if not text:
+        return 0
+    return wrap_label(text, width - 0.2, font_size_pt("figure.titlesize")).count("\n") + 1
+
+
 def title_lines(texts: Sequence[str], width: float, cols: int) -> int:
     """The most lines any of ``texts`` takes as a panel title in a grid ``cols`` wide."""
     per_panel = max(width / cols - 1.5 * PANEL_MARGIN_IN, 0.5)

@@ -63,6 +63,10 @@ class RecipeInput(BaseModel):
         files: files it writes (relative to the current directory).
         surrogates: saved surrogates it writes.
         experiments: experiments of the results store it runs.
+        automatic: run it when its outputs are missing (``false`` for inputs too costly to make
+            unasked, e.g. hours of Bayesian optimization: ``lab figures`` then names the
+            command and skips the recipe).
+        cost: what the command costs, in words, shown when it is listed or run.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -71,6 +75,8 @@ class RecipeInput(BaseModel):
     files: list[Path] = Field(default_factory=list)
     surrogates: list[str] = Field(default_factory=list)
     experiments: list[str] = Field(default_factory=list)
+    automatic: bool = True
+    cost: str | None = None
 
     @field_validator("command")
     @classmethod

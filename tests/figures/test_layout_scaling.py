@@ -13,12 +13,14 @@ import pytest
 from lab.figures.anytime import anytime_figure
 from lab.figures.critical_difference import cd_diagram
 from lab.figures.distributions import final_distribution_figure
+from lab.figures.eaf import eaf_difference_figure
 from lab.figures.fronts import fronts_figure
 from lab.figures.fronts_many import parallel_coordinates_figure, per_algorithm_figure
 from lab.figures.generalization import generalization_figure
 from lab.figures.layout_check import layout_problems
 from lab.figures.style import DOUBLE_COLUMN_IN, SINGLE_COLUMN_IN, StyleMap, paper_style
 from lab.figures.transfer import transfer_figure
+from lab.indicators.attainment import eaf_difference
 
 #: Problem names as long as the built-in ones get, and longer.
 PROBLEMS = [
@@ -159,6 +161,23 @@ def _draw(kind, n_problems, n_labels, width):
             title="Normalized HV: average rank (1 = best)",
             note=f"Nemenyi, α = 0.05, {n_problems} problems", width=width,
         )  # fmt: skip
+    if kind == "eaf_difference":
+        kw = _fronts_kwargs(labels[:2], 2, width)
+        runs = [[_front(2, 8, 10 * j + k) for k in range(5)] for j in range(2)]
+        rects = eaf_difference(runs[0], runs[1], objective_names=kw["objective_names"])
+        return eaf_difference_figure(
+            rects,
+            pair=(labels[0], labels[1]),
+            surfaces={labels[0]: runs[0][0], labels[1]: runs[1][0]},
+            true_front=kw["true_front"],
+            styles=styles,
+            objective_names=kw["objective_names"],
+            objective_units=kw["objective_units"],
+            lower=kw["lower"],
+            upper=kw["upper"],
+            title=f"{PROBLEMS[0]}: EAF difference over 5 seeds",
+            width=width,
+        )
     if kind == "fronts_2d":
         return fronts_figure(mode="staircase", **_fronts_kwargs(labels, 2, width))
     if kind == "fronts_3d_per_algorithm":
@@ -174,6 +193,7 @@ KINDS = [
     "generalization",
     "transfer",
     "critical_difference",
+    "eaf_difference",
     "fronts_2d",
     "fronts_3d_per_algorithm",
     "fronts_3d_parallel",
@@ -183,7 +203,7 @@ KINDS = [
 def _check(kind, width, sizes):
     failures = []
     for n_problems, n_labels in sizes:
-        if kind.startswith(("fronts", "critical")) and n_problems > 1:
+        if kind.startswith(("fronts", "critical", "eaf")) and n_problems > 1:
             continue  # one problem per figure: only the number of variants matters
         with paper_style():
             fig = _draw(kind, n_problems, n_labels, WIDTHS[width])

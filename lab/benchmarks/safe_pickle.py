@@ -16,6 +16,7 @@ import bz2
 import gzip
 import io
 import pickle
+import reprlib
 import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -108,7 +109,9 @@ def _bounded_reconstruct(source: str) -> Any:
         n = 1
         for d in dims:
             if not isinstance(d, int) or d < 0:
-                raise UnsafePickleError(f"{source}: numpy array shape {shape!r:.80} is invalid")
+                raise UnsafePickleError(
+                    f"{source}: numpy array shape {reprlib.repr(shape)} is invalid"
+                )
             n *= d
         bounded_length("numpy array", n, source)
         return _reconstruct(subtype, shape, dtype)
@@ -182,7 +185,7 @@ class RestrictedUnpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
         # Tensor storages in torch archives arrive as persistent ids; benchmark lists never do.
         raise UnsafePickleError(
-            f"{self._source}: the pickle references external storage ({pid!r:.200}); only plain "
+            f"{self._source}: the pickle references external storage ({reprlib.repr(pid)}); only plain "
             "Python/numpy data is accepted."
         )
 

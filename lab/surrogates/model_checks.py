@@ -20,6 +20,7 @@ Checked (each tree):
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,7 @@ def _int_field(doc: Any, keys: tuple[str, ...], path: Path, low: int = 0) -> int
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise _fail(path, "/".join(keys), f"expected an integer, got {raw!r:.40}") from None
+        raise _fail(path, "/".join(keys), f"expected an integer, got {reprlib.repr(raw)}") from None
     if value < low:
         raise _fail(path, "/".join(keys), f"{value} is below {low}")
     return value

@@ -149,3 +149,28 @@ def test_recipe_never_reads_the_torch_home_default(tmp_path, marker, monkeypatch
     with pytest.raises(BenchmarkFileError, match="not found"):
         NasBench201OfficialRecipe().build(None)
     assert os.listdir(torch_home) == ["NATS-tss-v1_0-3ffb9.pickle.pbz2"]
+
+
+def test_deeply_nested_value_is_refused_without_recursion_error(tmp_path) -> None:
+    """The official reader does not walk the object generically; the schema refuses a 300,000
+    deep list where a trial belongs, and its message stays short."""
+    state = {
+        "arch_index": 0,
+        "arch_str": ARCH_STRS[0],
+        "all_results": {("cifar10", 777): "NESTED"},
+        "dataset_seed": {"cifar10": [777]},
+    }
+    benchmark = {"meta_archs": ARCH_STRS, "arch2infos": {0: {"200": state}},
+                 "evaluated_indexes": [0]}  # fmt: skip
+    # Written by hand (pickle.dumps would overflow the stack): the placeholder string becomes
+    # EMPTY_LIST x (depth + 1), APPEND x depth.
+    depth = 300_000
+    data = pickle.dumps(benchmark, protocol=2)
+    placeholder = b"X" + len(b"NESTED").to_bytes(4, "little") + b"NESTED"
+    assert data.count(placeholder) == 1
+    data = data.replace(placeholder, b"]" * (depth + 1) + b"a" * depth)
+    source = tmp_path / "NATS-tss-v1_0-3ffb9.pickle.pbz2"
+    source.write_bytes(bz2.compress(data))
+    with pytest.raises(BenchmarkFileError, match=r"expected a dict, got list") as info:
+        _import(source, tmp_path / "tables")
+    assert len(str(info.value)) < 1000

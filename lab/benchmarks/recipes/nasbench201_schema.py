@@ -22,6 +22,7 @@ Structures (``number`` = int or float, numpy scalars included; ``bool`` is not a
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -77,6 +78,16 @@ def _fail(source: Path | str, where: str, message: str) -> BenchmarkFileError:
     )
 
 
+#: Short, recursion-safe representations for messages (a value read from a file may be a list
+#: nested 300,000 deep, whose plain repr would raise RecursionError).
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+
+
+def _short(value: Any) -> str:
+    return _REPR.repr(value)
+
+
 def _type_name(value: Any) -> str:
     return type(value).__name__
 
@@ -96,7 +107,9 @@ def _check_values(
         for key, value in mapping.items():
             if type(value) is kind:
                 if not ok(value):
-                    raise _fail(source, f"{where}[{key!r}]", f"expected {what}, got {value!r:.80}")
+                    raise _fail(
+                        source, f"{where}[{_short(key)}]", f"expected {what}, got {_short(value)}"
+                    )
                 break
 
 
@@ -105,7 +118,7 @@ def _check_keys(mapping: dict, source: Path | str, where: str, ok: Callable, wha
         for key in mapping:
             if type(key) is kind:
                 if not ok(key):
-                    raise _fail(source, where, f"key {key!r:.80} is not {what}")
+                    raise _fail(source, where, f"key {_short(key)} is not {what}")
                 break
 
 
@@ -130,7 +143,7 @@ def _optional(check: Callable) -> Callable:
 def _scalar(kind: Callable[[Any], bool], what: str) -> Callable:
     def check(value: Any, source: Path | str, where: str) -> None:
         if not kind(value):
-            raise _fail(source, where, f"expected {what}, got {_type_name(value)} {value!r:.80}")
+            raise _fail(source, where, f"expected {what}, got {_type_name(value)} {_short(value)}")
 
     return check
 
@@ -138,7 +151,7 @@ def _scalar(kind: Callable[[Any], bool], what: str) -> Callable:
 def _check_epochs(value: Any, source: Path | str, where: str) -> None:
     if not _is_int(value) or not 1 <= value <= MAX_EPOCHS:
         raise _fail(
-            source, where, f"expected a number of epochs in [1, {MAX_EPOCHS}], got {value!r:.80}"
+            source, where, f"expected a number of epochs in [1, {MAX_EPOCHS}], got {_short(value)}"
         )
 
 
@@ -243,14 +256,14 @@ def check_arch_results(state: Any, source: Path | str, where: str) -> None:
         raise _fail(source, f"{where}['clear_net_done']", "expected true or false")
     seeds = _check_dict(state["dataset_seed"], source, f"{where}['dataset_seed']")
     for dataset, values in seeds.items():
-        at = f"{where}['dataset_seed'][{dataset!r:.80}]"
+        at = f"{where}['dataset_seed'][{_short(dataset)}]"
         if not isinstance(dataset, str):
             raise _fail(source, at, "expected a dataset name (string) as key")
         if not isinstance(values, list | tuple) or not all(_is_int(s) for s in values):
-            raise _fail(source, at, f"expected a list of integer seeds, got {values!r:.80}")
+            raise _fail(source, at, f"expected a list of integer seeds, got {_short(values)}")
     trials = _check_dict(state["all_results"], source, f"{where}['all_results']")
     for key, trial in trials.items():
-        at = f"{where}['all_results'][{key!r:.80}]"
+        at = f"{where}['all_results'][{_short(key)}]"
         if not (
             isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and _is_int(key[1])
         ):
@@ -266,7 +279,7 @@ def check_arch_entry(entry: Any, source: Path | str, where: str, layout: Layout)
     else:
         _check_keys(entry, source, where, lambda k: isinstance(k, str), "a hyper-parameter name")
     for hp, state in entry.items():
-        check_arch_results(state, source, f"{where}[{hp!r:.80}]")
+        check_arch_results(state, source, f"{where}[{_short(hp)}]")
 
 
 def check_meta_archs(value: Any, source: Path | str, where: str = "'meta_archs'") -> list[str]:
@@ -292,7 +305,7 @@ def check_official_dict(data: Any, source: Path | str, layout: Layout) -> dict[s
     for index, entry in arch2infos.items():
         if not _is_int(index) or not 0 <= index < n_archs:
             raise _fail(
-                source, f"'arch2infos'[{index!r:.80}]",
+                source, f"'arch2infos'[{_short(index)}]",
                 f"expected an architecture index in [0, {n_archs})",
             )  # fmt: skip
         check_arch_entry(entry, source, f"'arch2infos'[{index!r}]", layout)

@@ -1,9 +1,11 @@
 """Imports point down the stages only, and no module imports itself through others.
 
-Every module under ``lab/`` is parsed (not imported); every ``import lab...`` statement counts,
-also those inside functions (lazy imports) and under ``if TYPE_CHECKING:``, because each one is a
-dependency a reader has to follow. The stage order below is the lab's architecture, written
-bottom to top: a module may import modules of its own stage or of stages below it.
+Every module under ``lab/`` is parsed (not imported). Every ``import lab...`` statement counts,
+also those inside functions (lazy imports): a lazy import only delays a dependency. Imports under
+``if TYPE_CHECKING:`` never run, so they do not make cycles, but they must still point down the
+stages (a type from a higher stage in a lower stage's signature is an upward dependency). The
+stage order below is the lab's architecture, written bottom to top: a module may import modules
+of its own stage or of stages below it.
 """
 
 from __future__ import annotations
@@ -58,11 +60,33 @@ def _resolve(name: str) -> str | None:
     return name or None
 
 
-def _imports(module: str, path: Path) -> set[str]:
+def _is_type_checking(node: ast.AST) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _import_nodes(tree: ast.AST, *, type_checking: bool) -> list[ast.Import | ast.ImportFrom]:
+    """Import statements of ``tree``; those under ``if TYPE_CHECKING:`` only if asked."""
+    out: list[ast.Import | ast.ImportFrom] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            out.append(node)
+        if _is_type_checking(node) and not type_checking:
+            stack.extend(node.orelse)  # type: ignore[attr-defined]
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _imports(module: str, path: Path, *, type_checking: bool = False) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _import_nodes(tree, type_checking=type_checking):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -86,7 +110,10 @@ def _imports(module: str, path: Path) -> set[str]:
     return found
 
 
+#: Imports that run (lazy ones included): what can form a cycle.
 GRAPH = {module: _imports(module, path) for module, path in MODULES.items()}
+#: Every import, type-only ones included: what must point down the stages.
+GRAPH_ALL = {module: _imports(module, path, type_checking=True) for module, path in MODULES.items()}
 
 
 def stage_of(module: str) -> str:
@@ -155,7 +182,7 @@ def test_no_import_cycles():
 def test_imports_point_down_the_stages():
     rank = {stage: i for i, stage in enumerate(STAGES)}
     upward = []
-    for module, targets in GRAPH.items():
+    for module, targets in GRAPH_ALL.items():
         if module in TOP_MODULES:
             continue
         for target in sorted(targets):
@@ -184,3 +211,16 @@ def test_stage_of(module, stage):
 def test_lazy_imports_are_seen():
     # lab.experiments.config validates algorithm names through the registry inside a validator.
     assert "lab.algorithms.registry" in GRAPH["lab.experiments.config"]
+
+
+def test_type_only_imports_are_told_apart():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from lab.errors import LabError\n"
+        "def f():\n    from lab.version import __version__\n"
+    )
+    tree = ast.parse(source)
+    runtime = {n.module for n in _import_nodes(tree, type_checking=False)}
+    every = {n.module for n in _import_nodes(tree, type_checking=True)}
+    assert runtime == {"typing", "lab.version"}
+    assert every == {"typing", "lab.version", "lab.errors"}

@@ -7,6 +7,7 @@ evaluating a batch of genomes is two vectorized look-ups: genome -> canonical co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import moocore
 import numpy as np
@@ -17,6 +18,9 @@ from lab.problems.pareto import nondominated_mask
 from lab.problems.spec import ProblemSpec
 from lab.spaces.base import SearchSpace
 from lab.spaces.encoding import genome_codes
+
+if TYPE_CHECKING:
+    from lab.problems.pymoo_problem import PymooProblem
 
 #: Reference point in normalized objective space (ideal = 0, nadir = 1).
 NORMALIZED_REFERENCE = 1.1
@@ -284,6 +288,14 @@ class Problem:
             "degenerate_rows": int(self.degenerate_all.sum()),
             "table_rows": int(self.n_architectures),
         }
+
+    def as_pymoo(self) -> PymooProblem:
+        """This problem as a :class:`pymoo.core.problem.Problem` over the integer genome (search
+        metrics as objectives), for ``pymoo.optimize.minimize``; see
+        :mod:`lab.problems.pymoo_problem`."""
+        from lab.problems.pymoo_problem import PymooProblem
+
+        return PymooProblem(self)
 
     def __repr__(self) -> str:
         return (

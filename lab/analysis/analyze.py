@@ -4,11 +4,11 @@ call, written to ``<results root>/<experiment>/analysis/``.
 Stages, each per problem on normalized numpy arrays (:mod:`lab.analysis.run_arrays`):
 
 1. final indicators of each run's returned set (:mod:`lab.analysis.final_indicators`);
-2. search → report rank agreement per objective (:mod:`lab.analysis.generalization`);
+2. search → report rank agreement per objective (:mod:`lab.analysis.rank_agreement`);
 3. anytime traces on a log-spaced grid (:mod:`lab.analysis.traces`);
 4. transfer to the other problems of the same benchmark table (:mod:`lab.analysis.transfer`);
 
-then, over all problems, across-seed summaries (:mod:`lab.analysis.summary`), pairwise tests and
+then, over all problems, across-seed summaries (:mod:`lab.analysis.seed_summaries`), pairwise tests and
 ranking (:mod:`lab.analysis.significance`) and LaTeX tables (:mod:`lab.analysis.latex`).
 """
 
@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from lab.analysis.final_indicators import FINAL_COLUMNS, final_indicators
-from lab.analysis.generalization import GENERALIZATION_COLUMNS, generalization_table
 from lab.analysis.latex import latex_table
+from lab.analysis.rank_agreement import GENERALIZATION_COLUMNS, generalization_table
 from lab.analysis.result import (
     ANALYSIS_SCHEMA,
     INFO_FILE,
@@ -34,6 +34,7 @@ from lab.analysis.result import (
     write_table,
 )
 from lab.analysis.run_arrays import problem_runs
+from lab.analysis.seed_summaries import N_RESAMPLES, SUMMARY_METRICS, summarize_metrics
 from lab.analysis.significance import (
     ALGORITHM_COL,
     TESTED_METRICS,
@@ -43,7 +44,6 @@ from lab.analysis.significance import (
     ranking_summary,
     resolve_baseline,
 )
-from lab.analysis.summary import N_RESAMPLES, SUMMARY_METRICS, summarize_metrics
 from lab.analysis.traces import TRACE_COLUMNS, TRACE_POINTS, traces_table
 from lab.analysis.transfer import TRANSFER_COLUMNS, transfer_table, transfer_targets
 from lab.errors import AnalysisError
@@ -122,11 +122,11 @@ def analyze_experiment(
 
         * ``final``: :data:`~lab.analysis.final_indicators.FINAL_COLUMNS`, one row per run;
         * ``traces``: :data:`~lab.analysis.traces.TRACE_COLUMNS`;
-        * ``generalization``: :data:`~lab.analysis.generalization.GENERALIZATION_COLUMNS`;
+        * ``generalization``: :data:`~lab.analysis.rank_agreement.GENERALIZATION_COLUMNS`;
         * ``transfer``: :data:`~lab.analysis.transfer.TRANSFER_COLUMNS`;
         * ``summary``: ``problem, label, metric`` and the summary columns (count, mean,
           ci_low, ci_high, median, q25, q75, iqr) for the metrics of
-          :data:`~lab.analysis.summary.SUMMARY_METRICS`;
+          :data:`~lab.analysis.seed_summaries.SUMMARY_METRICS`;
         * ``transfer_summary``: the same per ``problem, label, target`` for ``hv_normalized``;
         * ``pairwise``: :data:`~lab.analysis.significance.PAIRWISE_TABLE_COLUMNS` for
           ``hv_normalized`` and ``igd_plus``.

@@ -89,7 +89,7 @@ def latex_table(
     """One booktabs table of ``metric``.
 
     Args:
-        summary: the across-seed summary (:func:`lab.analysis.summary.summarize_metrics` with
+        summary: the across-seed summary (:func:`lab.analysis.seed_summaries.summarize_metrics` with
             groups ``problem, label``); its ``median``, ``iqr`` and ``count`` are shown.
         pairwise: the pairwise table; its ``vs_baseline`` rows for ``metric`` give the markers.
         metric: the metric column to show.

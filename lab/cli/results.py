@@ -100,8 +100,8 @@ def show(
     ),
 ) -> None:
     """Final normalized hypervolume per problem and algorithm (median, IQR over seeds)."""
+    from lab.results.manifest_summary import final_summary, summary_table
     from lab.results.query import load_experiment, load_manifests
-    from lab.results.summary import final_summary, summary_table
 
     manifests = load_manifests(experiment, root=results_dir)
     console.print(

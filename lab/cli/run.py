@@ -80,8 +80,8 @@ def run_command(
 def print_sweep_report(sweep: SweepConfig, report: SweepReport, results_dir: Path | None) -> None:
     """The final summary of a sweep (median and IQR of the final normalized hypervolume per
     problem and variant) and what ran, failed or was already done."""
+    from lab.results.manifest_summary import final_summary, summary_table
     from lab.results.query import load_manifests
-    from lab.results.summary import final_summary, summary_table
 
     ids = {spec.run_id for spec in report.runs}
     manifests = load_manifests(sweep.name, root=results_dir)

@@ -1,5 +1,6 @@
 """The results store (one Parquet history and one JSON manifest per run) and its query API."""
 
+from lab.results.manifest_summary import final_summary
 from lab.results.query import (
     RUN_COLUMNS,
     list_experiments,
@@ -8,7 +9,6 @@ from lab.results.query import (
     load_run,
 )
 from lab.results.store import RESULTS_DIR_ENV, ResultsStore, ResultsStoreError, results_root
-from lab.results.summary import final_summary
 
 __all__ = [
     "RESULTS_DIR_ENV",

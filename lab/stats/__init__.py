@@ -3,12 +3,8 @@ A12, Holm's correction, pairwise tests per problem, Friedman/Nemenyi ranking acr
 generalization statistics (search versus report metrics)."""
 
 from lab.errors import StatsInputError
+from lab.stats.descriptive import bootstrap_mean_ci, summarize
 from lab.stats.effect_size import a12, a12_magnitude
-from lab.stats.generalization import (
-    GeneralizationStats,
-    generalization_of_set,
-    generalization_stats,
-)
 from lab.stats.multiple_testing import holm, holm_reject
 from lab.stats.pairwise import pairwise_tests, wilcoxon_paired
 from lab.stats.ranking import (
@@ -18,7 +14,11 @@ from lab.stats.ranking import (
     nemenyi_q,
     rank_algorithms,
 )
-from lab.stats.summary import bootstrap_mean_ci, summarize
+from lab.stats.search_vs_report import (
+    GeneralizationStats,
+    generalization_of_set,
+    generalization_stats,
+)
 
 __all__ = [
     "GeneralizationStats",

@@ -8,8 +8,8 @@ import pandas as pd
 
 from lab.analysis import AnalysisResult
 from lab.analysis.latex import escape, latex_table
+from lab.analysis.seed_summaries import summarize_metrics
 from lab.analysis.significance import pairwise_table
-from lab.analysis.summary import summarize_metrics
 from tests.analysis.test_significance import _synthetic
 
 

@@ -8,12 +8,12 @@ import pytest
 from scipy import stats
 
 from lab.analysis import AnalysisError, AnalysisResult
+from lab.analysis.seed_summaries import summarize_metrics
 from lab.analysis.significance import (
     pairwise_table,
     ranking_summary,
     resolve_baseline,
 )
-from lab.analysis.summary import summarize_metrics
 from lab.stats import holm
 
 

@@ -6,7 +6,7 @@ from scipy import stats
 
 from lab.errors import StatsInputError
 from lab.indicators.hypervolume import hypervolume
-from lab.stats.generalization import generalization_stats
+from lab.stats.search_vs_report import generalization_stats
 
 REF = np.array([1.1, 1.1])
 

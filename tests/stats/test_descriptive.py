@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from lab.errors import StatsInputError
-from lab.stats.summary import SUMMARY_COLUMNS, bootstrap_mean_ci, summarize
+from lab.stats.descriptive import SUMMARY_COLUMNS, bootstrap_mean_ci, summarize
 
 
 def _table() -> pd.DataFrame:

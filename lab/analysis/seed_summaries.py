@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lab.stats import summarize
-from lab.stats.summary import SUMMARY_COLUMNS
+from lab.stats.descriptive import SUMMARY_COLUMNS
 
 #: Per-run metrics summarized by default (columns of the final table).
 SUMMARY_METRICS: tuple[str, ...] = (
@@ -54,7 +54,7 @@ def summarize_metrics(
         n_resamples: bootstrap resamples per group.
 
     Returns:
-        ``group_cols``, ``metric``, then :data:`lab.stats.summary.SUMMARY_COLUMNS` (``count,
+        ``group_cols``, ``metric``, then :data:`lab.stats.descriptive.SUMMARY_COLUMNS` (``count,
         mean, ci_low, ci_high, median, q25, q75, iqr``), in the metric's units.
     """
     columns = [*group_cols, "metric", *SUMMARY_COLUMNS]

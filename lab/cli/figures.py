@@ -42,6 +42,12 @@ def figures_command(
         help="Output folder (one recipe) or parent folder (several; one subfolder each). "
         "Default: <recipe folder>/<recipe name>/.",
     ),
+    allow_missing: bool = typer.Option(
+        False,
+        "--allow-missing",
+        help="Draw from the intact runs when runs of an experiment are missing or damaged "
+        "(else the analysis refuses and names them).",
+    ),
     no_build: bool = typer.Option(
         False,
         "--no-build",
@@ -98,7 +104,11 @@ def figures_command(
                 )
             with console.status(f"rendering {path} ..."):
                 report = render_recipe(
-                    recipe, out_dir=target, experiment=experiment, results_dir=results_dir
+                    recipe,
+                    out_dir=target,
+                    experiment=experiment,
+                    results_dir=results_dir,
+                    allow_missing=allow_missing,
                 )
         except InputsNotBuilt as exc:
             # Not a failure: the recipe's author marked the input as too costly to make

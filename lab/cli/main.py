@@ -16,6 +16,7 @@ from lab.cli.compare import compare_command
 from lab.cli.error_report import DEBUG_ENV, LabGroup
 from lab.cli.figures import figures_command
 from lab.cli.help_text import tidy_help
+from lab.cli.report import report_command
 from lab.cli.results import results_app
 from lab.cli.run import run_command
 from lab.cli.surrogate import surrogate_app
@@ -36,6 +37,7 @@ app.command("run")(run_command)
 app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)
 app.command("figures")(figures_command)
+app.command("report")(report_command)
 
 
 @app.callback()

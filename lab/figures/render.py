@@ -91,6 +91,8 @@ def render_recipe(
     out_dir: Path | str | None = None,
     experiment: str | None = None,
     results_dir: Path | str | None = None,
+    source: ExperimentSource | None = None,
+    allow_missing: bool = False,
 ) -> RenderReport:
     """Render every figure of ``recipe`` and copy the analysis' LaTeX tables.
 
@@ -99,6 +101,10 @@ def render_recipe(
         out_dir: output folder (default :func:`default_output_dir`).
         experiment: draw from this experiment instead of the recipe's.
         results_dir: results store root instead of the recipe's ``results_dir``.
+        source: an already loaded experiment (its analysis is reused) instead of loading the
+            recipe's.
+        allow_missing: draw from the intact runs when runs of the experiment's design are
+            missing or damaged (else the analysis refuses, naming them).
 
     Returns:
         :class:`RenderReport`.
@@ -116,14 +122,14 @@ def render_recipe(
     directory = Path(out_dir) if out_dir is not None else default_output_dir(recipe)
     report = RenderReport(recipe=recipe, directory=directory)
     where = recipe.source or f"recipe {recipe.name!r}"
-    source = None
-    if recipe.experiment is not None:
+    if source is None and recipe.experiment is not None:
         source = ExperimentSource(
             recipe.experiment,
             root=results_dir if results_dir is not None else recipe.results_dir,
             baseline=recipe.baseline,
             where=where,
             display_names=recipe.display_names,
+            allow_missing=allow_missing,
         )
     old_files = _previous_files(directory)
     names = display_names(problems=recipe.problem_names, metrics=recipe.metric_names)

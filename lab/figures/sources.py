@@ -55,6 +55,8 @@ class ExperimentSource:
         baseline: the analysis' baseline (``None``: keep the saved analysis' baseline).
         where: how errors name the recipe (its file).
         display_names: label -> name shown in legends.
+        allow_missing: analyse the intact runs when runs of the design are missing or damaged
+            (else the analysis refuses, naming them).
     """
 
     def __init__(
@@ -65,12 +67,14 @@ class ExperimentSource:
         baseline: str | None = None,
         where: str = "<recipe>",
         display_names: dict[str, str] | None = None,
+        allow_missing: bool = False,
     ) -> None:
         self.experiment = experiment
         self.root = root
         self.baseline = baseline
         self.where = where
         self.display_names = dict(display_names or {})
+        self.allow_missing = allow_missing
         self.analysis_status = ""
         self._problems: dict[str, Problem] = {}
         self._run_sets: dict[str, dict[str, list[RunSet]]] = {}
@@ -90,7 +94,12 @@ class ExperimentSource:
             reason = (
                 f"saved analysis has baseline {result.baseline!r}, recipe asks {self.baseline!r}"
             )
-        result = analyze_experiment(self.experiment, root=self.root, baseline=self.baseline)
+        result = analyze_experiment(
+            self.experiment,
+            root=self.root,
+            baseline=self.baseline,
+            allow_missing=self.allow_missing,
+        )
         self.analysis_status = f"recomputed from the stored runs ({reason})"
         return result
 

@@ -1,0 +1,57 @@
+"""``lab report``: one self-contained HTML page of an experiment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from lab.cli.console import make_console
+from lab.results.store import RESULTS_DIR_ENV
+
+console = make_console()
+
+
+def report_command(
+    experiment: str = typer.Argument(..., help="Experiment of the results store."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="HTML file to write (default: <store>/<experiment>/report.html)."
+    ),
+    results_dir: Path | None = typer.Option(
+        None,
+        "--results-dir",
+        help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results).",
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", help="Baseline of the verdicts (default: the analysis', else random)."
+    ),
+    width: str = typer.Option(
+        "double", "--width", help="Figure width: single or double column, or inches."
+    ),
+) -> None:
+    """Write one self-contained HTML page of an experiment: figures, per-problem tables with
+    significance verdicts and effect sizes, the ranking, failed and missing runs, the sweep
+    config and the versions and checksums from the run manifests; nothing is fetched when it
+    is opened, so it can be attached to a review."""
+    from lab.figures.report import write_report
+
+    with console.status(f"writing the report of {experiment} ..."):
+        path = write_report(
+            experiment, out, root=results_dir, baseline=baseline, width=_width(width)
+        )
+    size_kb = path.stat().st_size / 1024
+    console.print(f"[bold]Report[/] {escape(str(path))} ({size_kb:.0f} kB)", soft_wrap=True)
+
+
+def _width(text: str) -> str | float:
+    if text in ("single", "double"):
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        from lab.errors import ConfigError
+
+        raise ConfigError(
+            f"--width: {text!r} is neither single, double nor a number of inches"
+        ) from None

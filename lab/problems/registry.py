@@ -221,15 +221,24 @@ def get_problem(name: str) -> Problem:
 
 def freeze(names: list[str] | None = None) -> list[Path]:
     """Recompute and write the frozen values of ``names`` into the ``frozen.yaml`` of the layer
-    that declares each (default: every available problem of a writable layer). Returns the files
-    written."""
+    that declares each. Returns the files written.
+
+    Without ``names``: every available problem of the user's folders (``./benchmarks/``,
+    ``$LAB_BENCHMARKS_DIR``); the built-in ones only when the working folder is the source
+    checkout itself (its ``./benchmarks/`` is the built-in folder), so that running from
+    elsewhere never rewrites the checkout's files unasked.
+    """
     catalogue = _catalogue()
     if names is None:
         available = set(problem_names(available_only=True))
+        here = (Path.cwd() / "benchmarks").resolve()
         names = [
             n
             for n, o in catalogue.items()
-            if n in available and o.layer is not None and o.layer.writable
+            if n in available
+            and o.layer is not None
+            and o.layer.writable
+            and (o.layer.kind != "builtin" or o.layer.path.resolve() == here)
         ]
     by_layer: dict[SpecLayer, list[str]] = {}
     for name in names:

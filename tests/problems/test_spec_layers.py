@@ -45,8 +45,11 @@ def test_working_folder_specs_add_to_the_builtins(tmp_path: Path, monkeypatch) -
         ConfigError, match=r"no frozen normalization.*`lab bench freeze my-cora-err-params`"
     ):
         get_problem("my-cora-err-params")
-    (written,) = freeze(["my-cora-err-params"])
+    builtin_before = (locations.builtin_specs_dir() / "frozen.yaml").read_bytes()
+    # Without names: the user's problems only (the built-ins are not rewritten from here).
+    (written,) = freeze()
     assert written == tmp_path / "benchmarks" / "frozen.yaml"
+    assert (locations.builtin_specs_dir() / "frozen.yaml").read_bytes() == builtin_before
     assert get_problem("my-cora-err-params").n_obj == 2
     builtin_frozen = (locations.builtin_specs_dir() / "frozen.yaml").read_text()
     assert "my-cora-err-params" not in builtin_frozen

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
+from lab.cli import options
 from lab.cli.console import make_console
-from lab.results.store import RESULTS_DIR_ENV
 
 if TYPE_CHECKING:
     from lab.analysis import AnalysisResult
@@ -20,19 +20,9 @@ console = make_console()
 
 def analyze_command(
     experiment: str = typer.Argument(..., help="Experiment name (see `lab results ls`)."),
-    baseline: str | None = typer.Option(
-        None,
-        "--baseline",
-        help="Algorithm variant the others are tested against (default: random, if present).",
-    ),
-    alpha: float = typer.Option(
-        0.05, "--alpha", min=0.0, max=1.0, help="Family-wise significance level (Holm)."
-    ),
-    results_dir: Path | None = typer.Option(
-        None,
-        "--results-dir",
-        help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results).",
-    ),
+    baseline: str | None = options.BASELINE,
+    alpha: float = options.ALPHA,
+    results_dir: Path | None = options.RESULTS_DIR,
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap intervals."),
     trace_points: int = typer.Option(
         20, "--trace-points", min=1, help="Log-spaced points of the anytime traces."

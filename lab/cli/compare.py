@@ -16,8 +16,8 @@ from typing import Any
 import typer
 import yaml
 
+from lab.cli import options
 from lab.cli.console import make_console
-from lab.results.store import RESULTS_DIR_ENV
 
 console = make_console()
 
@@ -101,20 +101,10 @@ def compare_command(
     workers: int | None = typer.Option(
         None, "--workers", "-w", help="Runs at once (default: the CPUs; 1 runs in this process)."
     ),
-    baseline: str | None = typer.Option(
-        None,
-        "--baseline",
-        help="Algorithm variant the others are tested against (default: random, if present).",
-    ),
-    alpha: float = typer.Option(
-        0.05, "--alpha", min=0.0, max=1.0, help="Family-wise significance level (Holm)."
-    ),
-    results_dir: Path | None = typer.Option(
-        None,
-        "--results-dir",
-        help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results).",
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or per-run lines."),
+    baseline: str | None = options.BASELINE,
+    alpha: float = options.ALPHA,
+    results_dir: Path | None = options.RESULTS_DIR,
+    quiet: bool = options.QUIET,
 ) -> None:
     """Run algorithms on problems over seeds and compare them: a sweep made from the command line,
     run into the results store and analysed like any other (paired two-sided Wilcoxon tests

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from lab.cli import options
 from lab.cli.console import make_console
-from lab.results.store import RESULTS_DIR_ENV
 
 if TYPE_CHECKING:
     from lab.experiments.config import SweepConfig
@@ -38,12 +38,8 @@ def run_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="List the runs and their state; run nothing."
     ),
-    results_dir: Path | None = typer.Option(
-        None,
-        "--results-dir",
-        help=f"Results store root (default: ${RESULTS_DIR_ENV} or ./results).",
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or per-run lines."),
+    results_dir: Path | None = options.RESULTS_DIR,
+    quiet: bool = options.QUIET,
 ) -> None:
     """Run every run of a sweep not yet complete in the store; print the final summary.
 

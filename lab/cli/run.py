@@ -11,6 +11,8 @@ from lab.cli import options
 from lab.cli.console import make_console
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from lab.experiments.config import SweepConfig
     from lab.experiments.runner import SweepReport
 
@@ -82,10 +84,13 @@ def print_sweep_report(sweep: SweepConfig, report: SweepReport, results_dir: Pat
     ids = {spec.run_id for spec in report.runs}
     manifests = load_manifests(sweep.name, root=results_dir)
     manifests = manifests[manifests["run_id"].isin(ids)]
+    verdicts, caption = baseline_verdicts(manifests)
     console.print(
         summary_table(
             final_summary(manifests),
             title=f"{sweep.name}: final normalized hypervolume (median and IQR over seeds)",
+            verdicts=verdicts,
+            caption=caption,
         )
     )
     console.print(
@@ -98,3 +103,52 @@ def print_sweep_report(sweep: SweepConfig, report: SweepReport, results_dir: Pat
             f"[red]{len(report.failed)} run(s) failed[/]; see `lab results show {sweep.name} "
             "--failed`; rerun the same command to retry them."
         )
+
+
+#: Significance level of the verdicts in the summary (the analysis' default).
+SUMMARY_ALPHA = 0.05
+
+
+def baseline_verdicts(
+    manifests: pd.DataFrame, *, alpha: float = SUMMARY_ALPHA
+) -> tuple[dict[tuple[str, str], str] | None, str | None]:
+    """Per (problem, variant), its verdict against the baseline on the final normalized
+    hypervolume, by the analysis' protocol (:func:`lab.analysis.significance.pairwise_table`:
+    two-sided, paired by seed where possible, Holm, A12); a comparison whose seeds cannot reach
+    ``alpha`` says how many seeds would. ``(None, None)`` without a baseline or with one seed.
+
+    Returns:
+        The verdict texts and the table's caption (the protocol, in words).
+    """
+    from lab.analysis.significance import pairwise_table, resolve_baseline
+    from lab.stats.attainable import seeds_needed
+
+    final = manifests[manifests["status"] == "ok"]
+    if final.empty or final.groupby(["problem", "label"])["seed"].nunique().max() < 2:
+        return None, None
+    baseline = resolve_baseline(final, None)
+    if baseline is None:
+        return None, None
+    table = pairwise_table(final, baseline=baseline, alpha=alpha, metrics={"hv_normalized": True})
+    table = table[table["family"] == "vs_baseline"]
+    out: dict[tuple[str, str], str] = {}
+    for problem in final["problem"].unique():
+        out[(str(problem), baseline)] = "[dim]baseline[/]"
+    for _, row in table.iterrows():
+        key = (str(row["problem"]), str(row["algorithm"]))
+        if not bool(row["reachable"]):
+            k = int((table["problem"] == row["problem"]).sum())
+            need = seeds_needed(alpha, k, paired=bool(row["paired"]))
+            out[key] = f"[yellow]needs {need} seeds[/]"
+            continue
+        verdict = str(row["verdict"])
+        style = {"better": "green", "worse": "red"}.get(verdict)
+        mark = {"better": "better ▲", "worse": "worse ▼"}.get(verdict, verdict)
+        text = f"[{style}]{mark}[/]" if style else mark
+        out[key] = f"{text} A12 {float(row['a12_better']):.2f}, p {float(row['p_holm']):.2g}"
+    caption = (
+        f"vs {baseline}: two-sided Wilcoxon (paired by seed) or Mann-Whitney, Holm, "
+        f"alpha={alpha:g}; A12 = chance to beat the baseline on a seed. Full analysis: "
+        "`lab analyze`."
+    )
+    return out, caption

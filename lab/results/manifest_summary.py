@@ -3,6 +3,8 @@ hypervolume's median and interquartile range over seeds, from the run manifests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from rich.table import Table
 
@@ -42,11 +44,21 @@ def final_summary(manifests: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
-def summary_table(summary: pd.DataFrame, *, title: str = "Final normalized hypervolume") -> Table:
-    """A rich table of :func:`final_summary`'s output, best median first within a problem."""
-    table = Table(title=title)
+def summary_table(
+    summary: pd.DataFrame,
+    *,
+    title: str = "Final normalized hypervolume",
+    verdicts: Mapping[tuple[str, str], str] | None = None,
+    caption: str | None = None,
+) -> Table:
+    """A rich table of :func:`final_summary`'s output, best median first within a problem;
+    ``verdicts`` ((problem, label) -> text, e.g. the significance verdict against a baseline)
+    adds a last column."""
+    table = Table(title=title, caption=caption)
     for col in ("problem", "algorithm", "runs", "failed", "HV median", "HV IQR", "s / run"):
         table.add_column(col, justify="left" if col in ("problem", "algorithm") else "right")
+    if verdicts is not None:
+        table.add_column("vs baseline")
     ordered = summary.sort_values(["problem", "hv_median"], ascending=[True, False])
     for row in ordered.itertuples(index=False):
         has_hv = row.runs > 0
@@ -58,5 +70,6 @@ def summary_table(summary: pd.DataFrame, *, title: str = "Final normalized hyper
             f"{row.hv_median:.4f}" if has_hv else "-",
             f"{row.hv_iqr:.4f}" if has_hv else "-",
             f"{row.wall_mean_s:.2f}" if has_hv else "-",
+            *([verdicts.get((row.problem, row.label), "-")] if verdicts is not None else []),
         )
     return table

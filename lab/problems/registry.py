@@ -198,24 +198,41 @@ def check_frozen(
             )
 
 
-_PROBLEMS: dict[str, Problem] = {}
+#: Problems loaded in this process, by name, with the file that declared them (a problem of the
+#: same name declared elsewhere, e.g. after changing the working folder, is loaded afresh).
+_PROBLEMS: dict[str, tuple[str, Problem]] = {}
 
 
 def get_problem(name: str) -> Problem:
     """The problem ``name`` (loaded once per process, checked against its frozen values)."""
-    if name in _PROBLEMS:
-        return _PROBLEMS[name]
     origin = problem_origin(name)
+    cached = _PROBLEMS.get(name)
+    if cached is not None and cached[0] == origin.file and cached[1].spec == origin.spec:
+        return cached[1]
     frozen, where = _frozen_of(origin)
     if frozen is None:
         raise ConfigError(
             f"problem {name!r} (declared in {origin.file}) has no frozen normalization in "
             f"{where}; compute it from the full table with `lab bench freeze {name}`"
         )
-    table = load_table(origin.spec.benchmark)
+    bench = origin.spec.benchmark
+    if bench not in benchmark_names():
+        from lab.benchmarks.store import recipes
+
+        how = (
+            f"build or fetch it (`lab bench fetch {bench}`, or `lab bench import {bench} --from "
+            "PATH`)"
+            if bench in recipes()
+            else "import it (`lab bench import NAME --from SPEC`) or fix the problem's 'benchmark'"
+        )
+        raise ConfigError(
+            f"problem {name!r} (declared in {origin.file}) is over benchmark {bench!r}, whose "
+            f"table is not available here; {how}"
+        )
+    table = load_table(bench)
     problem = Problem(origin.spec, table, _space_for(table))
     check_frozen(problem, frozen, where=where)
-    _PROBLEMS[name] = problem
+    _PROBLEMS[name] = (origin.file, problem)
     return problem
 
 

@@ -100,3 +100,13 @@ def test_surrogates_folder_is_the_working_folders(tmp_path: Path, monkeypatch) -
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LAB_SURROGATES_DIR", raising=False)
     assert surrogates_dir() == tmp_path / "surrogates"
+
+
+def test_problem_over_a_missing_benchmark_says_so(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "benchmarks").mkdir()
+    spec = USER_PROBLEM.replace("graph: [nasbench-graph]", "graph: [no-such-table]")
+    (tmp_path / "benchmarks" / "mine.yaml").write_text(spec)
+    (tmp_path / "benchmarks" / "frozen.yaml").write_text("my-cora-err-params: {}\n")
+    with pytest.raises(ConfigError, match=r"over benchmark 'no-such-table'.*not available here"):
+        get_problem("my-cora-err-params")

@@ -31,7 +31,7 @@ Loaders that need the file's text too (to store it or hash it) call :func:`read_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
@@ -321,13 +321,26 @@ def _show(value: Any) -> str:
 
 
 def error_lines(
-    exc: ValidationError, *, model: type[BaseModel] | None = None, raw: Any = None
+    exc: ValidationError,
+    *,
+    model: type[BaseModel] | None = None,
+    raw: Any = None,
+    locate: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
 ) -> list[str]:
-    """One line per error of ``exc``: ``field <path>: <what is wrong> (got <value>); <fix>``."""
+    """One line per error of ``exc``: ``field <path>: <what is wrong> (got <value>); <fix>``.
+
+    Args:
+        exc: the validation error of ``model``.
+        model: the model validated (to list the valid fields of an unknown one).
+        raw: the whole document the path is shown in (see :func:`field_path`).
+        locate: maps an error's location inside ``model`` to its location in ``raw`` (when
+            ``model`` validated a part of the document).
+    """
     lines = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         kind = err["type"]
+        shown = locate(loc) if locate is not None else loc
         msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if kind == "extra_forbidden":
             names = valid_fields(model, loc[:-1]) if model is not None else []
@@ -343,7 +356,7 @@ def error_lines(
                 msg += f" (got {_show(err.get('input'))})"
             if kind in _FIXES:
                 msg += f"; {_FIXES[kind]}"
-        lines.append(f"  field {field_path(loc, raw)}: {msg}")
+        lines.append(f"  field {field_path(shown, raw)}: {msg}")
     return lines
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
 from lab.algorithms.history import History
 from lab.algorithms.initial_design import initial_design
+from lab.algorithms.params import DEFAULT_N_INIT, AlgorithmParams
 from lab.errors import ParameterError
 from lab.problems.problem import Evaluation, Problem
 from lab.scoring import SetScores, returned_set, score_run
@@ -35,13 +37,27 @@ class Algorithm(ABC):
         batch_size: maximum number of genomes per :meth:`ask`.
         n_init: size of the initial design (evaluated first, shared across algorithms).
         init: ``random`` or ``lhs``.
+        params: the algorithm's hyperparameters: an instance of its :attr:`Params` class or a
+            mapping of overrides of its defaults (``None``: the defaults).
+        **hyperparameters: more overrides, by keyword (``pop_size=20``); they win over
+            ``params``.
 
     Class attributes:
         name: registry name.
+        Params: the class of the algorithm's hyperparameters (see
+            :mod:`lab.algorithms.params`); subclasses that add hyperparameters subclass their
+            parent's ``Params``.
+        references: publications to cite for the algorithm.
         allows_repeats: whether the algorithm may evaluate an architecture twice.
+
+    Raises:
+        ParameterError: an unknown hyperparameter, a wrong type, or a value out of range.
     """
 
     name: ClassVar[str] = "algorithm"
+    Params: ClassVar[type[AlgorithmParams]] = AlgorithmParams
+    #: Publications to cite for the algorithm (shown by ``lab algorithms``).
+    references: ClassVar[tuple[str, ...]] = ()
     allows_repeats: ClassVar[bool] = False
 
     def __init__(
@@ -51,9 +67,15 @@ class Algorithm(ABC):
         budget: int,
         seed: int,
         batch_size: int = 1,
-        n_init: int = 10,
+        n_init: int = DEFAULT_N_INIT,
         init: str = "random",
+        params: AlgorithmParams | Mapping[str, Any] | None = None,
+        **hyperparameters: Any,
     ) -> None:
+        if hyperparameters:
+            base = params.model_dump() if isinstance(params, AlgorithmParams) else params
+            params = {**(base or {}), **hyperparameters}
+        self.params = self.Params.resolve(params, algorithm=self.name)
         if budget < 1:
             raise ParameterError(f"budget must be >= 1, got {budget}")
         if batch_size < 1:
@@ -154,8 +176,8 @@ class Algorithm(ABC):
         return score_run(self.problem, h.F, h.F_report, h.feasible)
 
     def hyperparameters(self) -> dict[str, Any]:
-        """The algorithm's own hyperparameters (for manifests); subclasses extend."""
-        return {}
+        """The algorithm's resolved hyperparameters as plain JSON values (for manifests)."""
+        return self.params.model_dump(mode="json")
 
     # ---------------------------------------------------------------------------- protected
     def _setup(self) -> None:  # noqa: B027 - optional hook

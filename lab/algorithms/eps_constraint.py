@@ -15,13 +15,16 @@ import numpy as np
 
 from lab.algorithms.constraints import feasibility_first_front, violation
 from lab.algorithms.neighbour_search import NeighbourSearch
-from lab.algorithms.scalarization import observed_normalize
+from lab.algorithms.scalarizing_functions import observed_normalize
 
 
 class EpsilonConstraintSearch(NeighbourSearch):
     """Epsilon-constraint / lexicographic-ordering local search."""
 
     name = "eps_constraint"
+    references = (
+        "Y. Y. Haimes, L. S. Lasdon, D. A. Wismer. On a bicriterion formulation of the problems of integrated system identification and system optimization. IEEE SMC 1(3), 1971.",
+    )
 
     def _rank(self, F: np.ndarray, G: np.ndarray, step: int) -> np.ndarray:
         m = F.shape[1]

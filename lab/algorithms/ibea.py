@@ -19,15 +19,16 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 from pymoo.algorithms.base.genetic import GeneticAlgorithm
 from pymoo.core.algorithm import Algorithm as PymooAlgorithmBase
 from pymoo.core.population import Population
 from pymoo.core.survival import Survival
 from pymoo.operators.selection.tournament import TournamentSelection, compare
 
-from lab.algorithms.pymoo_driver import PymooAlgorithm
-from lab.errors import InputError, ParameterError
-from lab.problems.problem import Problem
+from lab.algorithms.params import Real
+from lab.algorithms.pymoo_driver import GeneticParams, PymooAlgorithm
+from lab.errors import InputError
 
 
 def epsilon_indicator_matrix(F: np.ndarray) -> np.ndarray:
@@ -104,42 +105,25 @@ def ibea_tournament(pop, P, random_state=None, **kwargs) -> np.ndarray:
     return S
 
 
+class IBEAParams(GeneticParams):
+    """IBEA's hyperparameters: those of the genetic MOEAs and the fitness scaling."""
+
+    kappa: Real = Field(
+        default=0.05, gt=0.0, description="fitness scaling factor (0.05 in the paper)"
+    )
+
+
 class IBEASearch(PymooAlgorithm):
     """IBEA with the additive epsilon indicator, run as a pymoo ``GeneticAlgorithm``.
 
-    Args (hyperparameters, beyond those of :class:`PymooAlgorithm`):
-        kappa: fitness scaling factor (0.05 in the paper).
+    Hyperparameters: :class:`IBEAParams`.
     """
 
     name = "ibea"
-
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        pop_size: int = 20,
-        n_offsprings: int | None = None,
-        crossover: str = "uniform",
-        crossover_prob: float = 0.9,
-        mutation_prob: float | None = None,
-        kappa: float = 0.05,
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init,
-            pop_size=pop_size, n_offsprings=n_offsprings, crossover=crossover,
-            crossover_prob=crossover_prob, mutation_prob=mutation_prob,
-        )  # fmt: skip
-        if kappa <= 0:
-            raise ParameterError(f"ibea: kappa must be > 0, got {kappa}")
-        self.kappa = float(kappa)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return super().hyperparameters() | {"kappa": self.kappa}
+    references = (
+        "E. Zitzler, S. Künzli. Indicator-based selection in multiobjective search. PPSN VIII, 2004.",
+    )
+    Params = IBEAParams
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         return GeneticAlgorithm(
@@ -147,7 +131,7 @@ class IBEASearch(PymooAlgorithm):
             n_offsprings=self.n_offsprings,
             sampling=sampling,
             selection=TournamentSelection(func_comp=ibea_tournament),
-            survival=IBEASurvival(self.kappa),
+            survival=IBEASurvival(self.params.kappa),
             advance_after_initial_infill=True,
             output=None,
             **operators,

@@ -16,9 +16,10 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import Field
 from pymoo.algorithms.moo.moead import MOEAD, ParallelMOEAD
 from pymoo.algorithms.moo.nsga2 import NSGA2, RankAndCrowding, binary_tournament
 from pymoo.algorithms.moo.nsga3 import NSGA3
@@ -36,9 +37,9 @@ from pymoo.operators.selection.tournament import TournamentSelection
 from pymoo.util.ref_dirs import get_reference_directions
 from scipy.special import comb
 
-from lab.algorithms.pymoo_driver import PymooAlgorithm
-from lab.algorithms.scalarization import chebyshev, observed_normalize
-from lab.errors import ParameterError
+from lab.algorithms.params import Int, Probability
+from lab.algorithms.pymoo_driver import GeneticParams, PymooAlgorithm
+from lab.algorithms.scalarizing_functions import chebyshev, observed_normalize
 from lab.problems.problem import Problem
 
 
@@ -56,6 +57,9 @@ class NSGA2Search(PymooAlgorithm):
     rank-and-crowding survival, constraint domination)."""
 
     name = "nsga2"
+    references = (
+        "K. Deb, A. Pratap, S. Agarwal, T. Meyarivan. A fast and elitist multiobjective genetic algorithm: NSGA-II. IEEE TEVC 6(2), 2002.",
+    )
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         return NSGA2(
@@ -74,6 +78,9 @@ class NSGA3Search(PymooAlgorithm):
     reference directions that does not exceed ``pop_size``."""
 
     name = "nsga3"
+    references = (
+        "K. Deb, H. Jain. An evolutionary many-objective optimization algorithm using reference-point-based nondominated sorting approach, part I. IEEE TEVC 18(4), 2014.",
+    )
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         ref_dirs = das_dennis_directions(self.problem.n_obj, self.pop_size)
@@ -93,6 +100,9 @@ class SMSEMOASearch(PymooAlgorithm):
     generation, or ``batch_size`` when batches are larger (``n_offsprings`` overrides)."""
 
     name = "smsemoa"
+    references = (
+        "N. Beume, B. Naujoks, M. Emmerich. SMS-EMOA: multiobjective selection based on dominated hypervolume. EJOR 181(3), 2007.",
+    )
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         return SMSEMOA(
@@ -111,6 +121,9 @@ class SPEA2Search(PymooAlgorithm):
     neighbour density, archive truncation)."""
 
     name = "spea2"
+    references = (
+        "E. Zitzler, M. Laumanns, L. Thiele. SPEA2: improving the strength Pareto evolutionary algorithm. TIK-Report 103, ETH Zurich, 2001.",
+    )
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         return SPEA2(
@@ -150,6 +163,9 @@ class AGEMOEASearch(PymooAlgorithm):
     geometry of the first front)."""
 
     name = "agemoea"
+    references = (
+        "A. Panichella. An adaptive evolutionary algorithm based on non-Euclidean geometry for many-objective optimization. GECCO 2019.",
+    )
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         module = _import_agemoea()
@@ -203,6 +219,20 @@ class _ParallelMOEAD(_ConstrainedReplacement, ParallelMOEAD):
 DECOMPOSITIONS = ("tchebicheff", "pbi")
 
 
+class MOEADParams(GeneticParams):
+    """MOEA/D's hyperparameters: those of the genetic MOEAs and three of its own."""
+
+    n_neighbors: Int = Field(
+        default=10, ge=2, description="neighbourhood size (capped at the population size)"
+    )
+    prob_neighbor_mating: Probability = Field(
+        default=0.9, description="probability of mating within the neighbourhood"
+    )
+    decomposition: Literal[DECOMPOSITIONS] = Field(  # type: ignore[valid-type]
+        default="tchebicheff", description="scalarizing function of the subproblems"
+    )
+
+
 class MOEADSearch(PymooAlgorithm):
     """MOEA/D (Zhang & Li 2007): pymoo's ``MOEAD`` with the largest Das-Dennis weight set not
     above ``pop_size`` (the population has one member per weight vector), neighbourhood mating
@@ -214,54 +244,18 @@ class MOEADSearch(PymooAlgorithm):
     does no duplicate elimination of its own; the driver moves a repeated offspring to the
     nearest new architecture.
 
-    Args (hyperparameters, beyond those of :class:`PymooAlgorithm`):
-        n_neighbors: neighbourhood size (capped at the population size).
-        prob_neighbor_mating: probability of mating within the neighbourhood.
-        decomposition: ``tchebicheff`` or ``pbi``.
+    Hyperparameters: :class:`MOEADParams`.
     """
 
     name = "moead"
+    references = (
+        "Q. Zhang, H. Li. MOEA/D: a multiobjective evolutionary algorithm based on decomposition. IEEE TEVC 11(6), 2007.",
+    )
+    Params = MOEADParams
 
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        pop_size: int = 20,
-        n_offsprings: int | None = None,
-        crossover: str = "uniform",
-        crossover_prob: float = 0.9,
-        mutation_prob: float | None = None,
-        n_neighbors: int = 10,
-        prob_neighbor_mating: float = 0.9,
-        decomposition: str = "tchebicheff",
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init,
-            pop_size=pop_size, n_offsprings=n_offsprings, crossover=crossover,
-            crossover_prob=crossover_prob, mutation_prob=mutation_prob,
-        )  # fmt: skip
-        if n_neighbors < 2:
-            raise ParameterError(f"moead: n_neighbors must be >= 2, got {n_neighbors}")
-        if decomposition not in DECOMPOSITIONS:
-            raise ParameterError(
-                f"moead: unknown decomposition {decomposition!r}; valid: {list(DECOMPOSITIONS)}"
-            )
-        self.n_neighbors = int(n_neighbors)
-        self.prob_neighbor_mating = float(prob_neighbor_mating)
-        self.decomposition = decomposition
+    def __init__(self, problem: Problem, **kwargs: Any) -> None:
+        super().__init__(problem, **kwargs)
         self.ref_dirs = das_dennis_directions(problem.n_obj, self.pop_size)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return super().hyperparameters() | {
-            "n_neighbors": self.n_neighbors,
-            "prob_neighbor_mating": self.prob_neighbor_mating,
-            "decomposition": self.decomposition,
-        }
 
     def _initial_size(self) -> int:
         return len(self.ref_dirs)
@@ -286,12 +280,13 @@ class MOEADSearch(PymooAlgorithm):
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         operators = dict(operators)
         operators.pop("eliminate_duplicates")  # pymoo's MOEA/D fixes it to none
-        decomposition = Tchebicheff() if self.decomposition == "tchebicheff" else PBI()
+        p = self.params
+        decomposition = Tchebicheff() if p.decomposition == "tchebicheff" else PBI()
         common = {
             "output": None,
             "ref_dirs": self.ref_dirs,
-            "n_neighbors": min(self.n_neighbors, len(self.ref_dirs)),
-            "prob_neighbor_mating": self.prob_neighbor_mating,
+            "n_neighbors": min(p.n_neighbors, len(self.ref_dirs)),
+            "prob_neighbor_mating": p.prob_neighbor_mating,
             "decomposition": decomposition,
             "sampling": sampling,
             **operators,

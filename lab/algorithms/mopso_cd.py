@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
 from pymoo.algorithms.moo.mopso_cd import MOPSO_CD
 from pymoo.core.algorithm import Algorithm as PymooAlgorithmBase
 from pymoo.core.population import Population
 from pymoo.util.archive import MultiObjectiveArchive
 
-from lab.algorithms.pymoo_driver import PymooAlgorithm
-from lab.errors import ParameterError
-from lab.problems.problem import Problem
+from lab.algorithms.params import Int, Real
+from lab.algorithms.pymoo_driver import PopulationParams, PymooAlgorithm
 
 
 class _TableMOPSOCD(MOPSO_CD):
@@ -63,67 +63,34 @@ class _TableMOPSOCD(MOPSO_CD):
                 self.pbest_f[i] = ind.F.copy()
 
 
-class MOPSOCDSearch(PymooAlgorithm):
-    """MOPSO-CD on the relaxed genome box.
+class MOPSOCDParams(PopulationParams):
+    """MOPSO-CD's hyperparameters (``pop_size`` is the number of particles)."""
 
-    Args (hyperparameters):
-        pop_size: number of particles.
-        w: inertia weight; c1: cognitive (personal best) weight; c2: social (leader) weight.
-        max_velocity_rate: velocity bound as a fraction of each variable's range.
-        archive_size: maximum size of the leader archive.
-    """
+    w: Real = Field(default=0.6, description="inertia weight")
+    c1: Real = Field(default=2.0, description="cognitive (personal best) weight")
+    c2: Real = Field(default=2.0, description="social (leader) weight")
+    max_velocity_rate: Real = Field(
+        default=0.5, gt=0.0, description="velocity bound as a fraction of each variable's range"
+    )
+    archive_size: Int = Field(default=100, ge=1, description="maximum size of the leader archive")
+
+
+class MOPSOCDSearch(PymooAlgorithm):
+    """MOPSO-CD on the relaxed genome box; hyperparameters: :class:`MOPSOCDParams`."""
 
     name = "mopso_cd"
+    references = (
+        "C. R. Raquel, P. C. Naval. An effective use of crowding distance in multiobjective particle swarm optimization. GECCO 2005.",
+    )
+    Params = MOPSOCDParams
     continuous = True
 
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        pop_size: int = 20,
-        w: float = 0.6,
-        c1: float = 2.0,
-        c2: float = 2.0,
-        max_velocity_rate: float = 0.5,
-        archive_size: int = 100,
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init,
-            pop_size=pop_size,
-        )  # fmt: skip
-        if archive_size < 1:
-            raise ParameterError(f"mopso_cd: archive_size must be >= 1, got {archive_size}")
-        if max_velocity_rate <= 0:
-            raise ParameterError(
-                f"mopso_cd: max_velocity_rate must be > 0, got {max_velocity_rate}"
-            )
-        self.w, self.c1, self.c2 = float(w), float(c1), float(c2)
-        self.max_velocity_rate = float(max_velocity_rate)
-        self.archive_size = int(archive_size)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "pop_size": self.pop_size,
-            "w": self.w,
-            "c1": self.c1,
-            "c2": self.c2,
-            "max_velocity_rate": self.max_velocity_rate,
-            "archive_size": self.archive_size,
-        }
+    def _variation(self) -> dict[str, Any]:
+        return {}  # the swarm moves by velocity, not by crossover and mutation
 
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         return _TableMOPSOCD(
             sampling,
-            pop_size=self.pop_size,
-            w=self.w,
-            c1=self.c1,
-            c2=self.c2,
-            max_velocity_rate=self.max_velocity_rate,
-            archive_size=self.archive_size,
+            **self.params.model_dump(),
             output=None,
         )

@@ -11,8 +11,6 @@ member (the nearest new architecture two or more genes away, by random resamplin
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from lab.algorithms.base import Algorithm
@@ -25,14 +23,14 @@ class ParetoLocalSearch(Algorithm):
     """PLS over one-gene neighbourhoods, restarted by perturbation when it converges."""
 
     name = "pls"
+    references = (
+        "L. Paquete, M. Chiarandini, T. Stützle. Pareto local optimum sets in the biobjective traveling salesman problem: an experimental study. Metaheuristics for Multiobjective Optimisation, LNEMS 535, 2004.",
+    )
 
     def _setup(self) -> None:
         self._explored = np.zeros(self.problem.n_architectures, dtype=bool)
         self._queue: list[int] = []
         self.n_perturbations = 0
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {}
 
     def archive_rows(self) -> np.ndarray:
         """Table rows of the current archive."""

@@ -27,9 +27,10 @@ Conventions shared by every MOEA of the lab:
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 from pymoo.core.algorithm import Algorithm as PymooAlgorithmBase
 from pymoo.core.individual import Individual
 from pymoo.core.population import Population
@@ -37,91 +38,80 @@ from pymoo.core.termination import NoTermination
 
 from lab.algorithms.base import Algorithm
 from lab.algorithms.genome_ops import resample_rows
+from lab.algorithms.params import AlgorithmParams, Int, Probability, Real
 from lab.algorithms.pymoo_operators import (
-    CROSSOVERS,
+    CROSSOVER_NAMES,
     ArchitectureDuplicateElimination,
     CategoricalMutation,
     ResampleInvalidRepair,
     TableProblem,
     make_crossover,
 )
-from lab.errors import ParameterError
 from lab.problems.problem import Evaluation, Problem
 
 #: pymoo gets its own seed, drawn from the algorithm's generator (``< 2**31``).
 _SEED_BOUND = 2**31 - 1
 
 
+class PopulationParams(AlgorithmParams):
+    """Hyperparameters of every population-based search."""
+
+    pop_size: Int = Field(default=20, ge=2, description="population size")
+
+
+class GeneticParams(PopulationParams):
+    """Hyperparameters of the genetic MOEAs (categorical variation operators)."""
+
+    n_offsprings: Annotated[Int, Field(ge=1)] | None = Field(
+        default=None,
+        description="offspring per generation (None: the algorithm's default, usually pop_size)",
+    )
+    crossover: Literal[CROSSOVER_NAMES] = Field(  # type: ignore[valid-type]
+        default="uniform", description="crossover operator"
+    )
+    crossover_prob: Probability = Field(default=0.9, description="crossover probability per mating")
+    mutation_prob: Annotated[Real, Field(gt=0.0, le=1.0)] | None = Field(
+        default=None, description="per-gene mutation probability (None: 1 / n_var)"
+    )
+
+
 class PymooAlgorithm(Algorithm):
-    """Base of the MOEAs that pymoo implements.
+    """Base of the MOEAs that pymoo implements; hyperparameters in :class:`GeneticParams`."""
 
-    Args (hyperparameters, keyword-only):
-        pop_size: population size.
-        n_offsprings: offspring per generation (``None``: the algorithm's default, usually
-            ``pop_size``).
-        crossover: ``uniform``, ``one_point`` or ``two_point``.
-        crossover_prob: probability of crossover per mating.
-        mutation_prob: per-gene mutation probability (``None``: ``1 / n_var``).
-    """
-
+    Params: ClassVar[type[AlgorithmParams]] = GeneticParams
     #: whether pymoo sees the relaxed box ``[0, card)`` instead of integer genomes.
     continuous: bool = False
 
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        pop_size: int = 20,
-        n_offsprings: int | None = None,
-        crossover: str = "uniform",
-        crossover_prob: float = 0.9,
-        mutation_prob: float | None = None,
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
-        )
-        if pop_size < 2:
-            raise ParameterError(f"{self.name}: pop_size must be >= 2, got {pop_size}")
-        if n_offsprings is not None and n_offsprings < 1:
-            raise ParameterError(f"{self.name}: n_offsprings must be >= 1, got {n_offsprings}")
-        if crossover not in CROSSOVERS:
-            raise ParameterError(
-                f"{self.name}: unknown crossover {crossover!r}; valid: {sorted(CROSSOVERS)}"
-            )
-        if mutation_prob is not None and not 0.0 < mutation_prob <= 1.0:
-            raise ParameterError(
-                f"{self.name}: mutation_prob must be in (0, 1], got {mutation_prob}"
-            )
-        self.pop_size = int(pop_size)
-        self.n_offsprings = None if n_offsprings is None else int(n_offsprings)
-        self.crossover = crossover
-        self.crossover_prob = float(crossover_prob)
-        self.mutation_prob = mutation_prob
+    def __init__(self, problem: Problem, **kwargs: Any) -> None:
+        super().__init__(problem, **kwargs)
         self.pymoo: PymooAlgorithmBase | None = None
         self._infill: Population | Individual | None = None
         self._members: Population | None = None
         self._queue: list[int] = []
         self._asked: list[int] = []
 
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "pop_size": self.pop_size,
-            "n_offsprings": self.n_offsprings,
-            "crossover": self.crossover,
-            "crossover_prob": self.crossover_prob,
-            "mutation_prob": self.mutation_prob,
-        }
+    @property
+    def pop_size(self) -> int:
+        return self.params.pop_size
+
+    @property
+    def n_offsprings(self) -> int | None:
+        """Offspring per generation (``None``: the pymoo algorithm's default)."""
+        return getattr(self.params, "n_offsprings", None)
 
     # ------------------------------------------------------------------------- for subclasses
     @abstractmethod
     def _build(self, sampling: Population, operators: dict[str, Any]) -> PymooAlgorithmBase:
         """The pymoo algorithm, not yet set up, whose first population is ``sampling``;
         ``operators`` holds ``crossover``, ``mutation``, ``repair``, ``eliminate_duplicates``."""
+
+    def _variation(self) -> dict[str, Any]:
+        """pymoo's ``crossover`` and ``mutation`` operators, from the hyperparameters."""
+        p = self.params
+        return {
+            "crossover": make_crossover(p.crossover, prob=p.crossover_prob),
+            "mutation": CategoricalMutation(self.problem.cardinalities, prob_var=p.mutation_prob),
+        }
 
     def _initial_members(self, design: np.ndarray) -> np.ndarray:
         """Indices (into the initial design) of the members of the first population."""
@@ -164,10 +154,7 @@ class PymooAlgorithm(Algorithm):
         sampling = Population.merge(design, fill) if len(fill) else design
         self.pymoo_problem = TableProblem(self.problem, continuous=self.continuous)
         operators = {
-            "crossover": make_crossover(self.crossover, prob=self.crossover_prob),
-            "mutation": CategoricalMutation(
-                self.problem.cardinalities, prob_var=self.mutation_prob
-            ),
+            **self._variation(),
             "repair": ResampleInvalidRepair(self.problem, self._to_genomes, self._to_x),
             "eliminate_duplicates": ArchitectureDuplicateElimination(
                 lambda X: self.problem.rows(self._to_genomes(X)), self.is_evaluated

@@ -28,6 +28,8 @@ CROSSOVERS: dict[str, type[Crossover]] = {
     "one_point": SinglePointCrossover,
     "two_point": TwoPointCrossover,
 }
+#: The crossover names, for the hyperparameter type (``Literal[CROSSOVER_NAMES]``).
+CROSSOVER_NAMES = tuple(CROSSOVERS)
 
 
 def make_crossover(name: str, *, prob: float) -> Crossover:

@@ -12,6 +12,9 @@ class RandomSearch(Algorithm):
     """Uniform sampling over not-yet-evaluated architectures."""
 
     name = "random"
+    references = (
+        "J. Bergstra, Y. Bengio. Random search for hyper-parameter optimization. JMLR 13, 2012.",
+    )
 
     def _ask(self, n: int) -> np.ndarray:
         candidates = np.flatnonzero(~self._evaluated)

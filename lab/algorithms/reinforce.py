@@ -18,12 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from lab.algorithms.base import Algorithm
 from lab.algorithms.constraints import violation
 from lab.algorithms.genome_ops import resample_rows
-from lab.algorithms.scalarization import observed_normalize, simplex_weights
-from lab.errors import ParameterError
+from lab.algorithms.params import AlgorithmParams, Int, Real
+from lab.algorithms.scalarizing_functions import observed_normalize, simplex_weights
 from lab.problems.problem import Evaluation, Problem
 
 
@@ -43,53 +44,33 @@ def rewards(F_normalized: np.ndarray, G: np.ndarray, weights: np.ndarray) -> np.
     return np.where(v > 0, -2.0 - v / (1.0 + v), -scalar)
 
 
-class ReinforceSearch(Algorithm):
-    """Policy-gradient controller with independent categorical logits per variable.
+class ReinforceParams(AlgorithmParams):
+    """REINFORCE's hyperparameters."""
 
-    Args (hyperparameters):
-        learning_rate: step size of the logit updates.
-        baseline_decay: ``d`` of the moving-average baseline.
-        max_resamples: policy draws per proposal before falling back to resampling.
-    """
+    learning_rate: Real = Field(default=0.5, gt=0.0, description="step size of the logit updates")
+    baseline_decay: Real = Field(
+        default=0.9, ge=0.0, lt=1.0, description="decay d of the moving-average baseline"
+    )
+    max_resamples: Int = Field(
+        default=100, ge=1, description="policy draws per proposal before falling back to resampling"
+    )
+
+
+class ReinforceSearch(Algorithm):
+    """Policy-gradient controller with independent categorical logits per variable;
+    hyperparameters: :class:`ReinforceParams`."""
 
     name = "reinforce"
+    references = (
+        "R. J. Williams. Simple statistical gradient-following algorithms for connectionist reinforcement learning. Machine Learning 8, 1992.",
+        "B. Zoph, Q. V. Le. Neural architecture search with reinforcement learning. ICLR 2017.",
+    )
+    Params = ReinforceParams
 
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        learning_rate: float = 0.5,
-        baseline_decay: float = 0.9,
-        max_resamples: int = 100,
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
-        )
-        if learning_rate <= 0:
-            raise ParameterError(f"reinforce: learning_rate must be > 0, got {learning_rate}")
-        if not 0.0 <= baseline_decay < 1.0:
-            raise ParameterError(
-                f"reinforce: baseline_decay must be in [0, 1), got {baseline_decay}"
-            )
-        if max_resamples < 1:
-            raise ParameterError(f"reinforce: max_resamples must be >= 1, got {max_resamples}")
-        self.learning_rate = float(learning_rate)
-        self.baseline_decay = float(baseline_decay)
-        self.max_resamples = int(max_resamples)
+    def __init__(self, problem: Problem, **kwargs: Any) -> None:
+        super().__init__(problem, **kwargs)
         self.logits = [np.zeros(int(c)) for c in problem.cardinalities]
         self.baseline: float | None = None
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "learning_rate": self.learning_rate,
-            "baseline_decay": self.baseline_decay,
-            "max_resamples": self.max_resamples,
-        }
 
     def probabilities(self) -> list[np.ndarray]:
         """The policy: one probability vector per variable."""
@@ -107,7 +88,7 @@ class ReinforceSearch(Algorithm):
         taken = self._evaluated.copy()
         out = []
         for _ in range(n):
-            draws = self._sample(self.max_resamples)
+            draws = self._sample(self.params.max_resamples)
             rows = self.problem.rows(draws)
             ok = rows >= 0
             ok[ok] = ~taken[rows[ok]]
@@ -130,5 +111,7 @@ class ReinforceSearch(Algorithm):
             for j, value in enumerate(g):
                 grad = -softmax(self.logits[j])
                 grad[value] += 1.0
-                self.logits[j] += self.learning_rate * advantage * grad
-            self.baseline = self.baseline_decay * self.baseline + (1 - self.baseline_decay) * r
+                self.logits[j] += self.params.learning_rate * advantage * grad
+            self.baseline = (
+                self.params.baseline_decay * self.baseline + (1 - self.params.baseline_decay) * r
+            )

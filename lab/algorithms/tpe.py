@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from lab.algorithms.base import Algorithm
 from lab.algorithms.genome_ops import resample_rows
-from lab.errors import ParameterError
+from lab.algorithms.params import AlgorithmParams, Bool, Int
 from lab.problems.problem import Evaluation, Problem
 
 _SEED_BOUND = 2**31 - 1
@@ -41,57 +42,39 @@ def _quiet_optuna() -> Iterator[None]:
         optuna.logging.set_verbosity(level)
 
 
-class TPESearch(Algorithm):
-    """Multi-objective TPE (Optuna).
+class TPEParams(AlgorithmParams):
+    """Multi-objective TPE's hyperparameters (Optuna's ``TPESampler``)."""
 
-    Args (hyperparameters):
-        n_startup_trials: trials drawn at random before TPE takes over (the initial design
-            counts).
-        n_ei_candidates: candidates scored per suggestion.
-        multivariate: multivariate TPE (a joint density over the variables).
-        constant_liar: treat running trials as bad, so a batch spreads out.
-        max_retries: failed suggestions per proposal before resampling takes over.
-    """
+    n_startup_trials: Int = Field(
+        default=10,
+        ge=0,
+        description="trials drawn at random before TPE takes over (the initial design counts)",
+    )
+    n_ei_candidates: Int = Field(default=24, ge=1, description="candidates scored per suggestion")
+    multivariate: Bool = Field(
+        default=True, description="multivariate TPE (a joint density over the variables)"
+    )
+    constant_liar: Bool = Field(
+        default=True, description="treat running trials as bad, so a batch spreads out"
+    )
+    max_retries: Int = Field(
+        default=5, ge=1, description="failed suggestions per proposal before resampling takes over"
+    )
+
+
+class TPESearch(Algorithm):
+    """Multi-objective TPE (Optuna); hyperparameters: :class:`TPEParams`."""
 
     name = "tpe"
+    references = (
+        "J. Bergstra, R. Bardenet, Y. Bengio, B. Kégl. Algorithms for hyper-parameter optimization. NeurIPS 2011.",
+        "Y. Ozaki, Y. Tanigaki, S. Watanabe, M. Onishi. Multiobjective tree-structured Parzen estimator for computationally expensive optimization problems. GECCO 2020.",
+    )
+    Params = TPEParams
 
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        n_startup_trials: int = 10,
-        n_ei_candidates: int = 24,
-        multivariate: bool = True,
-        constant_liar: bool = True,
-        max_retries: int = 5,
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
-        )
-        if n_startup_trials < 0 or n_ei_candidates < 1 or max_retries < 1:
-            raise ParameterError(
-                "tpe: need n_startup_trials >= 0, n_ei_candidates >= 1 and max_retries >= 1"
-            )
-        self.n_startup_trials = int(n_startup_trials)
-        self.n_ei_candidates = int(n_ei_candidates)
-        self.multivariate = bool(multivariate)
-        self.constant_liar = bool(constant_liar)
-        self.max_retries = int(max_retries)
+    def __init__(self, problem: Problem, **kwargs: Any) -> None:
+        super().__init__(problem, **kwargs)
         self.n_failed_suggestions = 0
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "n_startup_trials": self.n_startup_trials,
-            "n_ei_candidates": self.n_ei_candidates,
-            "multivariate": self.multivariate,
-            "constant_liar": self.constant_liar,
-            "max_retries": self.max_retries,
-        }
 
     def _params(self, genome: np.ndarray) -> dict[str, int]:
         return {f"g{j}": int(v) for j, v in enumerate(genome)}
@@ -107,10 +90,10 @@ class TPESearch(Algorithm):
         with _quiet_optuna():
             sampler = optuna.samplers.TPESampler(
                 seed=int(self.rng.integers(_SEED_BOUND)),
-                n_startup_trials=self.n_startup_trials,
-                n_ei_candidates=self.n_ei_candidates,
-                multivariate=self.multivariate,
-                constant_liar=self.constant_liar,
+                n_startup_trials=self.params.n_startup_trials,
+                n_ei_candidates=self.params.n_ei_candidates,
+                multivariate=self.params.multivariate,
+                constant_liar=self.params.constant_liar,
             )
             self.study = optuna.create_study(
                 directions=["minimize"] * self.problem.n_obj, sampler=sampler
@@ -133,7 +116,7 @@ class TPESearch(Algorithm):
         genomes = []
         with _quiet_optuna():
             for _ in range(n):
-                for _attempt in range(self.max_retries):
+                for _attempt in range(self.params.max_retries):
                     trial = self.study.ask(self._distributions)
                     genome = np.array([trial.params[k] for k in self._distributions])
                     row = int(self.problem.rows(genome[None, :])[0])

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from lab.benchmarks.locations import DATA_DIR_ENV
+from lab.cli.algorithms import algorithms_command
 from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
 from lab.cli.compare import compare_command
@@ -38,6 +39,7 @@ app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)
 app.command("figures")(figures_command)
 app.command("report")(report_command)
+app.command("algorithms")(algorithms_command)
 
 
 @app.callback()

@@ -33,7 +33,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import importlib
-import inspect
 import itertools
 import json
 import re
@@ -50,7 +49,8 @@ from pydantic import (
     model_validator,
 )
 
-from lab.config_file import format_validation_error, read_yaml
+from lab.algorithms.params import DEFAULT_N_INIT
+from lab.config_file import error_lines, field_path, format_validation_error, read_yaml
 from lab.errors import ConfigError, LabError
 from lab.run_ids import canonical_json
 
@@ -114,32 +114,12 @@ class AlgorithmEntry(BaseModel):
         return _json_value(grid, "grid values")
 
     @model_validator(mode="after")
-    def _known_params(self) -> AlgorithmEntry:
-        from lab.algorithms.registry import algorithm_params
-
+    def _plain_params(self) -> AlgorithmEntry:
         _json_value(self.params, "params")
-        valid = algorithm_params(self.name)
-        shown = ", ".join(f"{k}={_show_default(v)}" for k, v in valid.items()) or "(none)"
         both = sorted(set(self.params) & set(self.grid))
         if both:
             raise ConfigError(f"{both} appear in both params and grid; keep each in one of them")
-        unknown = sorted((set(self.params) | set(self.grid)) - set(valid))
-        if unknown:
-            raise ConfigError(
-                f"algorithm {self.name!r} has no hyperparameter(s) {unknown}; valid: {shown}"
-            )
-        missing = sorted(
-            k
-            for k, v in valid.items()
-            if v is inspect.Parameter.empty and k not in self.params and k not in self.grid
-        )
-        if missing:
-            raise ConfigError(f"algorithm {self.name!r} needs hyperparameter(s) {missing}")
         return self
-
-
-def _show_default(value: Any) -> str:
-    return "(required)" if value is inspect.Parameter.empty else repr(value)
 
 
 class SweepConfig(BaseModel):
@@ -157,7 +137,7 @@ class SweepConfig(BaseModel):
     seeds: tuple[int, ...]
     budget: int = Field(ge=1)
     batch_size: int = Field(default=1, ge=1)
-    n_init: int = Field(default=10, ge=1)
+    n_init: int = Field(default=DEFAULT_N_INIT, ge=1)
     init: Literal["random", "lhs"] = "random"
     threads_per_run: int = Field(default=1, ge=1)
     seed_batch: int = Field(default=8, ge=1)
@@ -294,6 +274,43 @@ def algorithm_variants(entry: AlgorithmEntry) -> list[tuple[str, dict[str, Any]]
     return out
 
 
+def check_hyperparameters(config: SweepConfig, raw: Any, source: str) -> None:
+    """Validate every algorithm variant's hyperparameters against the algorithm's ``Params``
+    class (names, types, ranges); the error names the file, the entry and the field
+    (``algorithms[2] (moead).params.pop_size``, ``algorithms[0] (nsga2).grid.pop_size[1]``)."""
+    from lab.algorithms.registry import params_class
+
+    lines: list[str] = []
+    for i, entry in enumerate(config.algorithms):
+        cls = params_class(entry.name)
+        unknown = [k for k in [*entry.params, *entry.grid] if k not in cls.model_fields]
+        for key in unknown:
+            where = "grid" if key in entry.grid else "params"
+            lines.append(
+                f"  field {field_path(('algorithms', i, where, key), raw)}: algorithm "
+                f"{entry.name!r} has no hyperparameter(s) [{key!r}]; valid: {cls.signature()}"
+            )
+        if unknown:
+            continue
+        for _, params in algorithm_variants(entry):
+            try:
+                cls.model_validate(params)
+            except ValidationError as exc:
+                point = {k: params[k] for k in entry.grid}
+
+                def locate(loc: tuple, i: int = i, grid: dict = entry.grid, point=point) -> tuple:
+                    key = loc[0]
+                    if key in point:
+                        return ("algorithms", i, "grid", key, grid[key].index(point[key]), *loc[1:])
+                    return ("algorithms", i, "params", *loc)
+
+                for line in error_lines(exc, model=cls, raw=raw, locate=locate):
+                    if line not in lines:
+                        lines.append(line)
+    if lines:
+        raise ConfigError(f"{source}: invalid sweep config\n" + "\n".join(lines))
+
+
 def parse_config(
     raw: Any, *, source: str = "<config>", default_name: str | None = None
 ) -> SweepConfig:
@@ -314,6 +331,7 @@ def parse_config(
         raise ConfigError(message) from None
     except LabError as exc:
         raise ConfigError(f"{source}: invalid sweep config: {exc}") from None
+    check_hyperparameters(config, data, source)
     return config
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lab.algorithms.params import DEFAULT_N_INIT
 from lab.errors import SurrogateError
 from lab.problems.problem import Problem
 from lab.scoring import transfer_score
@@ -79,7 +80,7 @@ def fidelity_check(
     *,
     budget: int,
     seeds: Sequence[int],
-    n_init: int = 10,
+    n_init: int = DEFAULT_N_INIT,
     batch_size: int = 1,
 ) -> FidelityReport:
     """Run ``algorithms`` on both problems with the same seeds and compare (see module doc)."""

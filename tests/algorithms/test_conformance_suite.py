@@ -52,7 +52,7 @@ class _OwnDesign(_OneAtATime):
 @pytest.fixture
 def fake_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     for cls in (_Unseeded, _OneAtATime, _OwnDesign):
-        monkeypatch.setitem(registry._REGISTRY, cls.name, f"{__name__}:{cls.__name__}")
+        monkeypatch.setitem(registry.ALGORITHMS._entries, cls.name, f"{__name__}:{cls.__name__}")
 
 
 def test_suite_rejects_unseeded_randomness(fake_registry: None) -> None:

@@ -11,7 +11,7 @@ import pytest
 from lab.algorithms.constraints import feasibility_first_front
 from lab.algorithms.genome_ops import neighbour_rows
 from lab.algorithms.registry import make_algorithm
-from lab.algorithms.scalarization import (
+from lab.algorithms.scalarizing_functions import (
     chebyshev,
     observed_normalize,
     simplex_weights,

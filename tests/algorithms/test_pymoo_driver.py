@@ -16,7 +16,7 @@ from lab.algorithms.pymoo_operators import (
     TableProblem,
 )
 from lab.algorithms.registry import make_algorithm
-from lab.algorithms.scalarization import chebyshev, observed_normalize
+from lab.algorithms.scalarizing_functions import chebyshev, observed_normalize
 from lab.problems import get_problem
 
 

@@ -10,7 +10,7 @@ from scipy.stats import chisquare
 
 from lab.algorithms.registry import make_algorithm
 from lab.algorithms.reinforce import rewards, softmax
-from lab.algorithms.scalarization import chebyshev, observed_normalize, simplex_weights
+from lab.algorithms.scalarizing_functions import chebyshev, observed_normalize, simplex_weights
 from lab.problems import get_problem
 
 

@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from lab.algorithms.params import AlgorithmParams
 from lab.algorithms.random_search import RandomSearch
 from lab.algorithms.registry import algorithm_names, register
 
@@ -29,19 +30,17 @@ class SlowRandomSearch(RandomSearch):
         return super()._ask(n)
 
 
+class FailingParams(AlgorithmParams):
+    message: str = "planned failure"
+
+
 class FailingSearch(RandomSearch):
     name = "failing"
-
-    def __init__(self, problem, *, budget, seed, batch_size=1, n_init=10, init="random",
-                 message: str = "planned failure") -> None:  # fmt: skip
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
-        )
-        self.message = message
+    Params = FailingParams
 
     def _ask(self, n: int) -> np.ndarray:
         warnings.warn("about to fail", RuntimeWarning, stacklevel=1)
-        raise RuntimeError(self.message)
+        raise RuntimeError(self.params.message)
 
 
 class CrashingSearch(RandomSearch):

@@ -169,3 +169,26 @@ def test_default_experiments_use_only_discriminative_problems():
         assert names, f"{name}: no audited problem matches {problems}"
         verdicts = {n: audits[n]["verdict"] for n in names}
         assert set(verdicts.values()) == {"discriminative"}, f"{name}: {verdicts}"
+
+
+def test_hyperparameter_types_and_ranges_name_entry_and_field(tmp_path):
+    message = _error(
+        tmp_path,
+        algorithms=[
+            "random",
+            {"name": "nsga2", "params": {"pop_size": "abc"}},
+            {"name": "moead", "params": {"pop_size": -3}, "grid": {"crossover_prob": [0.5, 7.5]}},
+        ],
+    )
+    lines = message.splitlines()
+    assert lines[0].endswith("invalid sweep config")
+    assert "  field algorithms[1] (nsga2).params.pop_size: give a whole number, got 'abc'" in lines
+    assert (
+        "  field algorithms[2] (moead).params.pop_size: Input should be greater than or equal "
+        "to 2 (got -3)"
+    ) in lines
+    assert (
+        "  field algorithms[2] (moead).grid.crossover_prob[1]: Input should be less than or "
+        "equal to 1 (got 7.5)"
+    ) in lines
+    assert len(lines) == 4  # each error once, although the bad pop_size is in both variants

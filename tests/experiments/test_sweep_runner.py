@@ -85,7 +85,7 @@ def test_failed_runs_are_recorded_and_do_not_stop_the_sweep(tmp_path):
         assert manifest["config"]["algorithm"] == "failing"
         assert manifest["error"]["type"] == "RuntimeError"
         assert manifest["error"]["message"] == "planned failure"
-        assert "raise RuntimeError(self.message)" in manifest["error"]["traceback"]
+        assert "raise RuntimeError(self.params.message)" in manifest["error"]["traceback"]
         (warned,) = manifest["warnings"]  # recorded in the manifest, once
         assert warned.startswith("RuntimeWarning: about to fail (_plugins.py:")
         assert not store.paths("sweep", rid).history.exists()

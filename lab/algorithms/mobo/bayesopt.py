@@ -46,12 +46,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 import torch
 from botorch.acquisition import AcquisitionFunction
 from botorch.utils.multi_objective.scalarization import get_chebyshev_scalarization
+from pydantic import Field
 from torch import Tensor
 
 from lab.algorithms.base import Algorithm
@@ -66,13 +67,18 @@ from lab.algorithms.mobo.adapter import BoTorchAdapter
 from lab.algorithms.mobo.candidates import candidate_rows, local_search
 from lab.algorithms.mobo.device import DTYPE, resolve_device
 from lab.algorithms.mobo.gp import KERNELS, GenomeGP, genome_tensor
-from lab.algorithms.mobo.reference_point import check_rule, search_reference_point
+from lab.algorithms.mobo.reference_point import (
+    REFERENCE_POINT_RULES,
+    check_rule,
+    search_reference_point,
+)
 from lab.algorithms.mobo.screening import (
     expected_hvi,
     expected_scalarized_improvement,
     feasibility_probability,
     hypercells,
 )
+from lab.algorithms.params import AlgorithmParams, Bool, Int, Real
 from lab.errors import ConfigError
 from lab.problems.pareto import nondominated_mask
 from lab.problems.problem import Evaluation, Problem
@@ -101,115 +107,95 @@ class _Marginals:
 _FIELDS = ("obj_mean", "obj_std", "con_mean", "con_std")
 
 
+class MOBOParams(AlgorithmParams):
+    """Hyperparameters of multi-objective Bayesian optimization (``qehvi``, ``qnehvi``,
+    ``qparego``); see :class:`BayesianOptimization` for what each approximation does."""
+
+    log: Bool = Field(
+        default=True, description="the log variant of the acquisition (BoTorch's robust default)"
+    )
+    kernel: Literal[KERNELS] = Field(  # type: ignore[valid-type]
+        default="onehot",
+        description="onehot (RBF on the one-hot encoding) or categorical (Hamming-type kernel)",
+    )
+    known_objectives: tuple[str, ...] = Field(
+        default=(),
+        description="objective names taken exactly from the table instead of modelled "
+        "(empty, the fair setting, models all)",
+    )
+    known_constraints: tuple[str, ...] = Field(
+        default=(), description="constraint metric names applied exactly instead of modelled"
+    )
+    mc_samples: Int = Field(default=32, ge=1, description="quasi-Monte-Carlo samples")
+    n_screen: Annotated[Int, Field(ge=1)] | None = Field(
+        default=64,
+        description="candidates scored by the BoTorch acquisition after screening "
+        "(None: all, exact and slow)",
+    )
+    max_baseline: Annotated[Int, Field(ge=1)] | None = Field(
+        default=32,
+        description="evaluated points kept in the noisy baseline of qnehvi / qparego "
+        "(None: every point with a non-zero frequency)",
+    )
+    max_exact: Int = Field(
+        default=50_000, ge=1, description="tables up to this many rows score every unevaluated row"
+    )
+    pool_size: Int = Field(default=5_000, ge=1, description="uniform candidates of a larger space")
+    local_search_steps: Int = Field(
+        default=3, ge=0, description="neighbourhood-expansion rounds of a larger space"
+    )
+    fit_maxiter: Int = Field(default=200, ge=1, description="L-BFGS-B iterations of the first fit")
+    warm_maxiter: Int = Field(
+        default=20, ge=1, description="L-BFGS-B iterations of each warm-started fit"
+    )
+    refit_growth: Real = Field(
+        default=0.1,
+        ge=0.0,
+        le=10.0,
+        description="refit the hyperparameters once the evaluations have grown by this fraction "
+        "since the last fit (in between, an exact incremental posterior update); 0: every "
+        "iteration",
+    )
+    device: str = Field(default="auto", description="auto (a GPU when present), cpu or cuda")
+    chunk_size: Int = Field(
+        default=4096, ge=1, description="candidates per chunk of the posterior and screening"
+    )
+    reference_point: Literal[REFERENCE_POINT_RULES] = Field(  # type: ignore[valid-type]
+        default="auto",
+        description="source of the hypervolume reference point: auto (declared thresholds, "
+        "else inferred from the evaluations), thresholds, inferred, or oracle (ablation only)",
+    )
+
+
 class BayesianOptimization(Algorithm):
     """Multi-objective Bayesian optimization with a BoTorch acquisition function.
 
     Subclasses fix :attr:`acquisition` (``qehvi``, ``qnehvi``, ``qparego``).
 
-    Hyperparameters:
-        log: the log variant of the acquisition function (BoTorch's robust default).
-        kernel: ``onehot`` (BoTorch's default RBF kernel on the one-hot encoding) or
-            ``categorical`` (Hamming-type ``CategoricalKernel``).
-        known_objectives: objective names taken exactly from the table instead of modelled
-            (e.g. ``("latency", "params")``); empty (the fair setting) models all.
-        known_constraints: constraint metric names applied exactly instead of modelled.
-        mc_samples: quasi-Monte-Carlo samples of the BoTorch acquisition.
-        n_screen: candidates scored by the BoTorch acquisition after screening (``None``:
-            all candidates, exact and slow).
-        max_baseline: evaluated points kept in the noisy baseline of ``qnehvi`` /
-            ``qparego``, those most often Pareto optimal (best) in BoTorch's pruning samples
-            (``None``: every point with a non-zero frequency).
-        max_exact: tables up to this many rows use every unevaluated row as a candidate.
-        pool_size: uniform candidates of a larger space (plus the front's neighbours).
-        local_search_steps: neighbourhood-expansion rounds of a larger space.
-        fit_maxiter: L-BFGS-B iterations of the first (cold) fit.
-        warm_maxiter: L-BFGS-B iterations of each later, warm-started fit.
-        refit_growth: refit the hyperparameters once the number of evaluations has grown by
-            this fraction since the last fit (``0.1``: at 100 evaluations, every 10th
-            iteration; at least every iteration); in between, the posterior is updated
-            exactly for the new points with the hyperparameters kept (an incremental Cholesky
-            update, :mod:`lab.algorithms.mobo.incremental`). ``0``: refit every iteration.
-        device: ``auto`` (a GPU when present), ``cpu`` or ``cuda``.
-        chunk_size: candidates per chunk of the posterior and screening (bounds memory).
-        reference_point: where the hypervolume reference point comes from: ``auto`` (declared
-            objective thresholds, else inferred from the evaluations so far), ``thresholds``,
-            ``inferred``, or ``oracle`` (the problem's frozen point from the whole table: an
-            ablation only). See :mod:`lab.algorithms.mobo.reference_point`.
+    Hyperparameters: :class:`MOBOParams`.
     """
 
     name: ClassVar[str] = "mobo"
     acquisition: ClassVar[str] = "qnehvi"
+    Params = MOBOParams
     #: Several seeds may run as one :class:`~lab.algorithms.mobo.seed_batch.SeedBatch`.
     batches_seeds: ClassVar[bool] = True
 
-    def __init__(
-        self,
-        problem: Problem,
-        *,
-        budget: int,
-        seed: int,
-        batch_size: int = 1,
-        n_init: int = 10,
-        init: str = "random",
-        log: bool = True,
-        kernel: str = "onehot",
-        known_objectives: Sequence[str] = (),
-        known_constraints: Sequence[str] = (),
-        mc_samples: int = 32,
-        n_screen: int | None = 64,
-        max_baseline: int | None = 32,
-        max_exact: int = 50_000,
-        pool_size: int = 5_000,
-        local_search_steps: int = 3,
-        fit_maxiter: int = 200,
-        warm_maxiter: int = 20,
-        refit_growth: float = 0.1,
-        device: str = "auto",
-        chunk_size: int = 4096,
-        reference_point: str = "auto",
-    ) -> None:
-        super().__init__(
-            problem, budget=budget, seed=seed, batch_size=batch_size, n_init=n_init, init=init
-        )
+    def __init__(self, problem: Problem, **kwargs: Any) -> None:
+        super().__init__(problem, **kwargs)
         if self.acquisition not in ACQUISITIONS:
             raise ConfigError(f"{type(self).__name__}: unknown acquisition {self.acquisition!r}")
-        if kernel not in KERNELS:
-            raise ConfigError(f"{self.name}: kernel {kernel!r} is not one of {list(KERNELS)}")
-        for field, value in (
-            ("mc_samples", mc_samples),
-            ("max_exact", max_exact),
-            ("pool_size", pool_size),
-            ("fit_maxiter", fit_maxiter),
-            ("warm_maxiter", warm_maxiter),
-            ("chunk_size", chunk_size),
-        ):
-            if int(value) < 1:
-                raise ConfigError(f"{self.name}: {field} must be >= 1, got {value}")
-        if n_screen is not None and int(n_screen) < 1:
-            raise ConfigError(f"{self.name}: n_screen must be >= 1 or None, got {n_screen}")
-        if not 0.0 <= float(refit_growth) <= 10.0:
-            raise ConfigError(f"{self.name}: refit_growth must be in [0, 10], got {refit_growth}")
-        if int(local_search_steps) < 0:
-            raise ConfigError(f"{self.name}: local_search_steps must be >= 0")
-        self.log = bool(log)
-        self.kernel = kernel
-        self.known_objectives = tuple(known_objectives)
-        self.known_constraints = tuple(known_constraints)
-        self.mc_samples = int(mc_samples)
-        self.n_screen = None if n_screen is None else int(n_screen)
-        if max_baseline is not None and int(max_baseline) < 1:
-            raise ConfigError(f"{self.name}: max_baseline must be >= 1 or None")
-        self.max_baseline = None if max_baseline is None else int(max_baseline)
-        self.max_exact = int(max_exact)
-        self.pool_size = int(pool_size)
-        self.local_search_steps = int(local_search_steps)
-        self.fit_maxiter = int(fit_maxiter)
-        self.warm_maxiter = int(warm_maxiter)
-        self.refit_growth = float(refit_growth)
-        self.device_name = device
-        self.chunk_size = int(chunk_size)
-        self.reference_point = check_rule(reference_point, problem, where=self.name)
-        self.device = resolve_device(device)
+        p = self.params
+        # The fields as attributes, for the stages below.
+        self.log, self.kernel, self.mc_samples = p.log, p.kernel, p.mc_samples
+        self.known_objectives, self.known_constraints = p.known_objectives, p.known_constraints
+        self.n_screen, self.max_baseline, self.max_exact = p.n_screen, p.max_baseline, p.max_exact
+        self.pool_size, self.local_search_steps = p.pool_size, p.local_search_steps
+        self.fit_maxiter, self.warm_maxiter = p.fit_maxiter, p.warm_maxiter
+        self.refit_growth = p.refit_growth
+        self.device_name, self.chunk_size = p.device, p.chunk_size
+        self.reference_point = check_rule(p.reference_point, problem, where=self.name)
+        self.device = resolve_device(p.device)
         self.adapter = BoTorchAdapter(
             problem,
             known_objectives=self.known_objectives,
@@ -228,23 +214,11 @@ class BayesianOptimization(Algorithm):
         self.last_scores: tuple[np.ndarray, np.ndarray] | None = None
 
     def hyperparameters(self) -> dict[str, Any]:
+        """The resolved hyperparameters, the acquisition and the device the run used."""
         return {
             "acquisition": self.acquisition,
-            "log": self.log,
-            "kernel": self.kernel,
-            "known_objectives": list(self.known_objectives),
-            "known_constraints": list(self.known_constraints),
-            "mc_samples": self.mc_samples,
-            "n_screen": self.n_screen,
-            "max_baseline": self.max_baseline,
-            "max_exact": self.max_exact,
-            "pool_size": self.pool_size,
-            "local_search_steps": self.local_search_steps,
-            "fit_maxiter": self.fit_maxiter,
-            "warm_maxiter": self.warm_maxiter,
-            "refit_growth": self.refit_growth,
+            **super().hyperparameters(),
             "device": str(self.device),
-            "reference_point": self.reference_point,
         }
 
     # ------------------------------------------------------------------------------ ask/tell

@@ -12,3 +12,7 @@ class QEHVI(BayesianOptimization):
 
     name: ClassVar[str] = "qehvi"
     acquisition: ClassVar[str] = "qehvi"
+    references = (
+        "S. Daulton, M. Balandat, E. Bakshy. Differentiable expected hypervolume improvement for parallel multi-objective Bayesian optimization. NeurIPS 2020.",
+        "S. Ament, S. Daulton, D. Eriksson, M. Balandat, E. Bakshy. Unexpected improvements to expected improvement for Bayesian optimization. NeurIPS 2023.",
+    )

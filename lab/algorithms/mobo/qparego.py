@@ -13,3 +13,7 @@ class QParEGO(BayesianOptimization):
 
     name: ClassVar[str] = "qparego"
     acquisition: ClassVar[str] = "qparego"
+    references = (
+        "J. Knowles. ParEGO: a hybrid algorithm with on-line landscape approximation for expensive multiobjective optimization problems. IEEE TEVC 10(1), 2006.",
+        "S. Daulton, M. Balandat, E. Bakshy. Differentiable expected hypervolume improvement for parallel multi-objective Bayesian optimization. NeurIPS 2020.",
+    )

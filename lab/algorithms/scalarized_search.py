@@ -12,13 +12,13 @@ Chebyshev, ``rho = 0.05`` as in ParEGO; reaches every Pareto-optimal point).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from lab.algorithms.constraints import feasibility_first_order
 from lab.algorithms.neighbour_search import NeighbourSearch
-from lab.algorithms.scalarization import (
+from lab.algorithms.scalarizing_functions import (
     chebyshev,
     observed_normalize,
     simplex_weights,
@@ -29,6 +29,10 @@ from lab.algorithms.scalarization import (
 class ScalarizedSearch(NeighbourSearch):
     """Base of the two scalarized searches (``kind``: ``ws`` or ``tcheby``)."""
 
+    references = (
+        "J. Knowles. ParEGO: a hybrid algorithm with on-line landscape approximation for expensive multiobjective optimization problems. IEEE TEVC 10(1), 2006.",
+    )
+
     kind: ClassVar[str] = "tcheby"
 
     def _rank(self, F: np.ndarray, G: np.ndarray, step: int) -> np.ndarray:
@@ -36,9 +40,6 @@ class ScalarizedSearch(NeighbourSearch):
         Fn = observed_normalize(F)
         values = weighted_sum(Fn, w) if self.kind == "ws" else chebyshev(Fn, w, rho=0.05)
         return feasibility_first_order(values, G)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {}
 
 
 class WeightedSumSearch(ScalarizedSearch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lab.algorithms.constraints import feasibility_first_front, feasibility_first_order, violation
-from lab.algorithms.scalarization import (
+from lab.algorithms.scalarizing_functions import (
     chebyshev,
     observed_normalize,
     simplex_weights,

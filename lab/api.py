@@ -53,7 +53,7 @@ def make_algorithm(
     budget: int,
     seed: int = 0,
     batch_size: int = 1,
-    n_init: int = 10,
+    n_init: int | None = None,
     init: str = "random",
     **params: Any,
 ) -> Algorithm:
@@ -64,15 +64,17 @@ def make_algorithm(
         problem: a problem or its name.
         budget: architecture evaluations, the initial design included.
         seed: the run's seed (every algorithm of one problem and seed shares the initial design).
-        batch_size, n_init, init: evaluations per ask, size and kind of the initial design.
+        batch_size, n_init, init: evaluations per ask, size and kind of the initial design
+            (``n_init=None``: :data:`lab.algorithms.params.DEFAULT_N_INIT`).
         params: the algorithm's own hyperparameters (unknown names are an error listing the
             valid ones).
     """
     from lab.algorithms.registry import make_algorithm as _make
 
+    design = {} if n_init is None else {"n_init": n_init}
     return _make(
-        name, _problem(problem), budget=budget, seed=seed, batch_size=batch_size,
-        n_init=n_init, init=init, params=params,
+        name, _problem(problem), budget=budget, seed=seed, batch_size=batch_size, init=init,
+        params=params, **design,
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import typer
 import yaml
 
+from lab.algorithms.params import DEFAULT_N_INIT
 from lab.cli import options
 from lab.cli.console import make_console
 
@@ -50,7 +51,7 @@ def comparison_sweep(
     *,
     seeds: int,
     budget: int,
-    n_init: int = 10,
+    n_init: int = DEFAULT_N_INIT,
     batch_size: int = 1,
     master_seed: int = 0,
     name: str | None = None,
@@ -90,7 +91,9 @@ def compare_command(
     ),
     seeds: int = typer.Option(10, "--seeds", "-s", min=1, help="Seeds per problem (0..n-1)."),
     budget: int = typer.Option(500, "--budget", "-b", min=1, help="Evaluations per run."),
-    n_init: int = typer.Option(10, "--n-init", min=1, help="Size of the shared initial design."),
+    n_init: int = typer.Option(
+        DEFAULT_N_INIT, "--n-init", min=1, help="Size of the shared initial design."
+    ),
     batch_size: int = typer.Option(1, "--batch-size", min=1, help="Evaluations per ask."),
     master_seed: int = typer.Option(0, "--master-seed", min=0, help="Seed of every run seed."),
     name: str | None = typer.Option(

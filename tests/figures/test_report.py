@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -86,6 +88,10 @@ def test_cli_writes_the_report(damaged_store, tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # Written with the user's umask, like any file (not private to the writer).
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
     assert "Report" in result.output
     bad = CliRunner().invoke(app, ["report", "no-such-experiment", "--results-dir", str(root)])
     assert bad.exit_code != 0

@@ -176,3 +176,20 @@ def test_a_kind_is_added_in_one_place(tmp_path):
         del entry_mod.FIGURE_KINDS["blank_for_test"]
         importlib.reload(recipe_mod)
         importlib.reload(render_mod)
+
+
+def test_one_class_called_recipe_in_the_lab():
+    """Benchmark recipes keep the name; the figure recipe is ``FigureRecipe``."""
+    import ast
+    from pathlib import Path
+
+    import lab
+
+    root = Path(lab.__file__).parent
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and node.name == "Recipe"
+    ]
+    assert found == ["benchmarks/recipe.py"]

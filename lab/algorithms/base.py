@@ -166,14 +166,18 @@ class Algorithm(ABC):
         """Indices into the history of the returned set (:func:`lab.scoring.returned_set`):
         the feasible evaluations that are non-dominated on the normalized search metrics, equal
         search vectors all kept; empty when no evaluation is feasible."""
-        return returned_set(self.problem.normalize(self.history.F, "search"), self.history.feasible)
+        h = self.history
+        returnable = self.problem.returnable_mask(h.rows, h.feasible)
+        return returned_set(self.problem.normalize(h.F, "search"), returnable)
 
     def scores(self) -> SetScores:
         """Scores of the returned set so far (:func:`lab.scoring.score_run`): normalized
         hypervolume, IGD, IGD+, ... on the report metrics and hypervolume on the search
         metrics, against the problem's exact fronts and frozen normalization."""
         h = self.history
-        return score_run(self.problem, h.F, h.F_report, h.feasible)
+        return score_run(
+            self.problem, h.F, h.F_report, self.problem.returnable_mask(h.rows, h.feasible)
+        )
 
     def hyperparameters(self) -> dict[str, Any]:
         """The algorithm's resolved hyperparameters as plain JSON values (for manifests)."""

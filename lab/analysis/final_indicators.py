@@ -62,7 +62,7 @@ def final_indicators(block: ProblemRuns) -> FinalIndicators:
     general: list[GeneralizationStats] = []
     for _, sl in block:
         S, R, feasible = block.S[sl], block.R[sl], block.feasible[sl]
-        ret = returned_set(S, feasible)
+        ret = returned_set(S, block.returnable[sl])
         scores = score_returned(S, R, ret, yardstick)
         rows.append(
             {

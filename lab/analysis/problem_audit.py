@@ -88,7 +88,7 @@ def report_hv(problem: Problem, rows: np.ndarray) -> float:
         nothing scoreable was evaluated.
     """
     rows = np.asarray(rows, dtype=np.int64)
-    scoreable = problem.feasible_all[rows] & ~problem.degenerate_all[rows]
+    scoreable = problem.returnable_mask(rows)
     returned = returned_set(problem.normalize(problem.F_all[rows], "search"), scoreable)
     if returned.size == 0:
         return 0.0

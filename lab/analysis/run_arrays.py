@@ -37,6 +37,8 @@ class ProblemRuns:
         S: ``N x m`` normalized search objectives (minimized; ideal 0, nadir 1).
         R: ``N x m`` normalized report objectives.
         feasible: ``N`` booleans (all constraints satisfied).
+        returnable: ``N`` booleans, feasible and not degenerate: the evaluations a returned set
+            may hold (:meth:`lab.problems.problem.Problem.returnable_mask`).
         rows: ``N`` table rows of the evaluated architectures.
         algo_time_s: ``N`` seconds the algorithm spent per evaluation.
     """
@@ -47,6 +49,7 @@ class ProblemRuns:
     S: np.ndarray
     R: np.ndarray
     feasible: np.ndarray
+    returnable: np.ndarray
     rows: np.ndarray
     algo_time_s: np.ndarray
 
@@ -130,6 +133,7 @@ def problem_runs(df: pd.DataFrame, problem_name: str) -> ProblemRuns:
         S=problem.normalize(F, "search"),
         R=problem.normalize(F_report),
         feasible=feasible,
+        returnable=problem.returnable_mask(rows, feasible),
         rows=rows,
         algo_time_s=part["algo_time_s"].to_numpy(dtype=np.float64),
     )

@@ -47,7 +47,7 @@ def traces_table(block: ProblemRuns, *, points: int = TRACE_POINTS) -> pd.DataFr
         size, (hv_r, igdp), (hv_s,) = returned_set_trace(
             block.S[sl],
             block.R[sl],
-            block.feasible[sl],
+            block.returnable[sl],
             grid,
             yardstick.report_front,
             yardstick.ref,

@@ -191,7 +191,10 @@ class ExperimentSource:
         for (label, seed, run_id), run in part.groupby(["label", "seed", "run_id"], sort=True):
             run = run.sort_values("order", kind="stable")
             S = prob.normalize(run[f_cols].to_numpy(dtype=float), "search")
-            idx = returned_set(S, run["feasible"].to_numpy(dtype=bool))
+            returnable = prob.returnable_mask(
+                run["row"].to_numpy(dtype=np.int64), run["feasible"].to_numpy(dtype=bool)
+            )
+            idx = returned_set(S, returnable)
             points = run[r_cols].to_numpy(dtype=float)[idx]
             out.setdefault(str(label), []).append(RunSet(str(run_id), int(seed), points))
         return out

@@ -228,6 +228,18 @@ class Problem:
         inside = np.all(F <= self.thresholds, axis=1)
         return self.feasible_all & ~self.degenerate_all & inside
 
+    def returnable_mask(self, rows: np.ndarray, feasible: np.ndarray | None = None) -> np.ndarray:
+        """Mask over evaluated ``rows`` (``n``): may each be part of a run's returned set?
+
+        Feasible (``feasible`` as recorded, else the table's constraints) and not degenerate:
+        a degenerate architecture is evaluated like any other, but it is not an answer the lab
+        credits, just as it never sets the normalization or the exact fronts (otherwise a
+        parameter-free cell faster than every front member could score above the front).
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        ok = self.feasible_all[rows] if feasible is None else np.asarray(feasible, dtype=bool)
+        return ok & ~self.degenerate_all[rows]
+
     def true_front_rows(self, kind: str = "report") -> np.ndarray:
         """Rows of the exact Pareto front on ``search`` or ``report`` metrics of the rows that
         may set it (:meth:`scored_mask`), sorted by the objectives; every architecture of an

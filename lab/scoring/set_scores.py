@@ -4,6 +4,13 @@ metrics against the exact report front and on the search metrics against the exa
 The indicators themselves come from :mod:`lab.indicators` (moocore underneath); this module only
 says which set is scored, against what, and how an empty set scores: hypervolume 0, IGD, IGD+,
 GD and additive epsilon ``inf``, spacing and spread NaN.
+
+The returned set is chosen on the search metrics, so on the report metrics some of its points
+can dominate others. Hypervolume, IGD+ and additive epsilon score the set as it is (a dominated
+point changes none of them). IGD and GD are not Pareto compliant: a dominated point can lower
+IGD or raise GD, so they score the set's report-metric non-dominated subset with duplicate
+vectors removed (the EvoXBench convention); spacing and spread reduce to that subset
+themselves (:mod:`lab.indicators.spread`).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+import moocore
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -85,15 +93,17 @@ def score_returned(
     ref = yardstick.ref
     front = yardstick.report_front
     A = np.ascontiguousarray(R[returned])
+    # IGD / GD on the report-metric non-dominated, distinct vectors (see the module docstring).
+    A_nd = moocore.filter_dominated(A, keep_weakly=False) if len(A) else A
     hv = hypervolume_unchecked(A, ref)
     hv_search = hypervolume_unchecked(np.ascontiguousarray(S[returned]), ref)
     return SetScores(
         returned=returned,
         hv=hv,
         hv_normalized=hv / yardstick.report_front_hv,
-        igd=igd_unchecked(A, front),
+        igd=igd_unchecked(A_nd, front),
         igd_plus=igd_plus_unchecked(A, front),
-        gd=gd_unchecked(A, front),
+        gd=gd_unchecked(A_nd, front),
         eps_add=epsilon_additive_unchecked(A, front),
         spacing=spacing(A) if len(A) else np.nan,
         spread=spread(A, front),

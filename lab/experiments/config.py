@@ -19,7 +19,8 @@ A sweep file looks like::
     n_init: 10
     init: random                      # or lhs
     threads_per_run: 1                # BLAS / torch threads inside each run (lab.threads)
-    seed_batch: 8                     # seeds per task for algorithms that batch seeds (BO);
+    seed_batch: 8                     # at most this many seeds per task (balanced) for
+                                      # algorithms that batch seeds (BO);
                                       # results do not depend on it, only speed and memory
     imports: []                       # modules imported first in every worker (own algorithms)
 

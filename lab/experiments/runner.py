@@ -129,28 +129,40 @@ def _batch_key(spec: RunSpec) -> str:
 
 def group_runs(runs: list[RunSpec], seed_batch: int) -> list[list[RunSpec]]:
     """Runs in submission groups: the seeds of one configuration of an algorithm that batches
-    seeds, ``seed_batch`` at a time (in expansion order of their first run); every other run
-    alone."""
+    seeds, split into ``ceil(seeds / seed_batch)`` batches of near-equal size (10 seeds and
+    ``seed_batch: 8``: two batches of 5, which two workers finish together); every other run
+    alone. Groups come in the expansion order of their first run."""
     from lab.algorithms.registry import algorithm_class
 
-    groups: list[list[RunSpec]] = []
-    open_group: dict[str, list[RunSpec]] = {}
     batches: dict[str, bool] = {}
+    slots: list[list[RunSpec] | str] = []  # a lone run's group, or a batch key (its first place)
+    by_key: dict[str, list[RunSpec]] = {}
     for spec in runs:
         if spec.algorithm not in batches:
             batches[spec.algorithm] = bool(
                 getattr(algorithm_class(spec.algorithm), "batches_seeds", False)
             )
         if seed_batch <= 1 or not batches[spec.algorithm]:
-            groups.append([spec])
+            slots.append([spec])
             continue
         key = _batch_key(spec)
-        group = open_group.get(key)
-        if group is None or len(group) >= seed_batch:
-            group = []
-            open_group[key] = group
-            groups.append(group)
-        group.append(spec)
+        if key not in by_key:
+            by_key[key] = []
+            slots.append(key)
+        by_key[key].append(spec)
+    groups: list[list[RunSpec]] = []
+    for slot in slots:
+        if not isinstance(slot, str):
+            groups.append(slot)
+            continue
+        specs = by_key[slot]
+        parts = -(-len(specs) // seed_batch)
+        size, extra = divmod(len(specs), parts)
+        start = 0
+        for i in range(parts):
+            stop = start + size + (1 if i < extra else 0)
+            groups.append(specs[start:stop])
+            start = stop
     return groups
 
 

@@ -63,7 +63,7 @@ def test_grouping_batches_bo_seeds_only(tmp_path) -> None:
     config = load_config(write_config(tmp_path, **BO_SWEEP, seed_batch=3))
     groups = group_runs(expand(config), config.seed_batch)
     sizes = sorted((g[0].algorithm, len(g)) for g in groups)
-    assert sizes == [("qnehvi", 1), ("qnehvi", 3)] + [("random", 1)] * 4
+    assert sizes == [("qnehvi", 2), ("qnehvi", 2)] + [("random", 1)] * 4  # balanced
     for group in groups:
         assert len({(s.problem, s.label, s.budget) for s in group}) == 1
         assert len({s.seed for s in group}) == len(group)

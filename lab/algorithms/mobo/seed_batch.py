@@ -50,7 +50,8 @@ def refit_due(n: int, last_fit_n: int, growth: float) -> bool:
     """Refit the hyperparameters at ``n`` evaluations, the last fit having been at
     ``last_fit_n`` (``0``: never)? Yes when there was none, when ``growth`` is 0, or once
     ``n >= (1 + growth) * last_fit_n``."""
-    return last_fit_n <= 0 or growth <= 0 or n >= (1.0 + growth) * last_fit_n
+    # Compared on the growth, with a tolerance: 1.1 * 100 is 110.00000000000001.
+    return last_fit_n <= 0 or growth <= 0 or n - last_fit_n >= growth * last_fit_n - 1e-9
 
 
 def _same_configuration(members: Sequence[Member]) -> None:

@@ -67,6 +67,13 @@ class Registry(Generic[T]):
             self._entries[name] = entry
         return entry
 
+    def items(self) -> list[tuple[str, T]]:
+        """``(name, entry)`` of every entry, sorted by name (imports string entries)."""
+        return [(name, self.get(name)) for name in self.names()]
+
+    def __getitem__(self, name: str) -> T:
+        return self.get(name)
+
     def __contains__(self, name: object) -> bool:
         return name in self._entries
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic.fields import FieldInfo
 
 from lab.config_file import error_lines
-from lab.errors import ParameterError
+from lab.errors import InputError, ParameterError
 
 #: Size of the shared initial design when a caller gives none (architecture evaluations).
 DEFAULT_N_INIT = 10
@@ -40,19 +40,19 @@ DEFAULT_N_INIT = 10
 
 def _whole_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"give a whole number, got {value!r}")
+        raise InputError(f"give a whole number, got {value!r}")
     return int(value)
 
 
 def _real_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"give a number, got {value!r}")
+        raise InputError(f"give a number, got {value!r}")
     return float(value)
 
 
 def _boolean(value: Any) -> Any:
     if not isinstance(value, bool):
-        raise ValueError(f"give true or false, got {value!r}")
+        raise InputError(f"give true or false, got {value!r}")
     return value
 
 

@@ -21,14 +21,15 @@ from lab.errors import (
     BenchmarkFileError,
     CachedTableChangedError,
     ConfigError,
-    DuplicateNameError,
     unknown_name,
 )
+from lab.registry import Registry
 from lab.spaces.base import SearchSpace
 from lab.spaces.registry import get_space, register_space_resolver
 from lab.spaces.tabular import TabularSpace
 
-_RECIPES: dict[str, Recipe] = {}
+#: Built-in benchmark recipes by name.
+_RECIPES: Registry[Recipe] = Registry("benchmark")
 #: ``recipe`` values of tables that are listed and loaded from the data directory although no
 #: built-in recipe builds them: imported user tables, and surrogate benchmarks (tables predicted
 #: by a fitted surrogate, written by ``lab surrogate table``).
@@ -38,9 +39,7 @@ _CACHE: dict[tuple[str, str], BenchmarkTable] = {}
 
 def register_recipe(recipe: Recipe) -> None:
     """Add a recipe; a second recipe of the same name is an error."""
-    if recipe.name in _RECIPES:
-        raise DuplicateNameError(f"a benchmark named {recipe.name!r} is already registered")
-    _RECIPES[recipe.name] = recipe
+    _RECIPES.register(recipe.name, recipe)
 
 
 for _r in (
@@ -56,7 +55,7 @@ for _r in (
 
 def recipes() -> dict[str, Recipe]:
     """Built-in recipes by name."""
-    return dict(_RECIPES)
+    return dict(_RECIPES.items())
 
 
 def _built_meta(name: str, directory: Path) -> dict | None:
@@ -118,7 +117,7 @@ def build_table(
             f"its problems) with `lab bench import {name} --from {meta.get('spec_path', 'SPEC')}`"
         )
     else:
-        raise unknown_name("benchmark", name, list(_RECIPES) + imported_names(directory))
+        raise unknown_name("benchmark", name, _RECIPES.names() + imported_names(directory))
     table.save(directory)
     _CACHE[(name, str(directory))] = table
     return table
@@ -169,7 +168,7 @@ def load_table(name: str, *, directory: Path | None = None) -> BenchmarkTable:
         try:
             table = BenchmarkTable.load(directory, name)
         except CachedTableChangedError as exc:
-            recipe = _RECIPES.get(name)
+            recipe = _RECIPES.get(name) if name in _RECIPES else None
             if recipe is None or not recipe.available():
                 raise
             # The raw files are here: rebuild rather than use (or refuse) a modified copy.

@@ -1,21 +1,25 @@
-"""Search spaces by name."""
+"""Search spaces by name (a :class:`lab.registry.Registry` of factories)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from lab.errors import unknown_name
+from lab.registry import Registry
 from lab.spaces.base import SearchSpace
 from lab.spaces.nasbench201 import NasBench201Space
 from lab.spaces.nasbench_graph import NasBenchGraphSpace
 from lab.spaces.nasbench_macro import NasBenchMacroSpace
 
-_SPACES: dict[str, Callable[[], SearchSpace]] = {
-    "nasbench-graph": lambda: NasBenchGraphSpace(proteins=False),
-    "nasbench-graph-proteins": lambda: NasBenchGraphSpace(proteins=True),
-    "nasbench201": NasBench201Space,
-    "nasbench-macro": NasBenchMacroSpace,
-}
+#: Built-in spaces: ``name -> factory`` (called with no arguments).
+SPACES: Registry[Callable[[], SearchSpace]] = Registry(
+    "search space",
+    {
+        "nasbench-graph": lambda: NasBenchGraphSpace(proteins=False),
+        "nasbench-graph-proteins": lambda: NasBenchGraphSpace(proteins=True),
+        "nasbench201": NasBench201Space,
+        "nasbench-macro": NasBenchMacroSpace,
+    },
+)
 
 
 #: ``prefix -> resolver`` for spaces defined by data rather than code (a user table's space is
@@ -28,9 +32,15 @@ def register_space_resolver(prefix: str, resolver: Callable[[str], SearchSpace])
     _RESOLVERS[prefix] = resolver
 
 
+def register_space(name: str, factory: Callable[[], SearchSpace] | str) -> None:
+    """Add a space ``name`` built by ``factory()`` (or ``"module:attribute"``); a duplicate
+    name is an error."""
+    SPACES.register(name, factory)
+
+
 def space_names() -> list[str]:
     """Names of the built-in spaces."""
-    return sorted(_SPACES)
+    return SPACES.names()
 
 
 def get_space(name: str) -> SearchSpace:
@@ -38,6 +48,4 @@ def get_space(name: str) -> SearchSpace:
     for prefix, resolver in _RESOLVERS.items():
         if name.startswith(prefix):
             return resolver(name)
-    if name not in _SPACES:
-        raise unknown_name("search space", name, list(_SPACES))
-    return _SPACES[name]()
+    return SPACES.get(name)()

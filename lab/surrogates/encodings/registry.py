@@ -6,7 +6,7 @@ A name is one registered encoding or several joined with ``+`` (their columns si
 
 from __future__ import annotations
 
-from lab.errors import unknown_name
+from lab.registry import Registry
 from lab.spaces.base import SearchSpace
 from lab.spaces.registry import get_space
 from lab.surrogates.encodings.base import ConcatEncoding, Encoding
@@ -19,8 +19,10 @@ from lab.surrogates.encodings.nasbench201 import (
 )
 from lab.surrogates.encodings.nasbench_graph import GraphAdjacencyEncoding
 
-_GENERIC: dict[str, type[Encoding]] = {"genome": GenomeEncoding, "onehot": OneHotEncoding}
-_PER_SPACE: dict[str, dict[str, type[Encoding]]] = {
+#: Encodings of every space.
+GENERIC_ENCODINGS: dict[str, type[Encoding]] = {"genome": GenomeEncoding, "onehot": OneHotEncoding}
+#: Encodings of one space, beside the generic ones.
+SPACE_ENCODINGS: dict[str, dict[str, type[Encoding]]] = {
     "nasbench201": {
         "adjacency": AdjacencyEncoding,
         "path": PathEncoding,
@@ -42,9 +44,18 @@ DEFAULT_ENCODINGS: dict[str, str] = {
 }
 
 
+def encodings(space: str) -> Registry[type[Encoding]]:
+    """The base encodings available in ``space``: the generic ones and the space's own (a name
+    in both is an error)."""
+    registry: Registry[type[Encoding]] = Registry(f"encoding of space {space!r}", GENERIC_ENCODINGS)
+    for name, cls in SPACE_ENCODINGS.get(space, {}).items():
+        registry.register(name, cls)
+    return registry
+
+
 def encoding_names(space: str) -> list[str]:
     """Base encodings available in ``space`` (combine them with ``+``)."""
-    return sorted({**_GENERIC, **_PER_SPACE.get(space, {})})
+    return encodings(space).names()
 
 
 def default_encoding(space: str) -> str:
@@ -57,10 +68,6 @@ def make_encoding(space: SearchSpace | str, name: str | None = None) -> Encoding
     if isinstance(space, str):
         space = get_space(space)
     name = name or default_encoding(space.name)
-    available = {**_GENERIC, **_PER_SPACE.get(space.name, {})}
-    parts = []
-    for part in name.split("+"):
-        if part not in available:
-            raise unknown_name(f"encoding of space {space.name!r}", part, list(available))
-        parts.append(available[part](space))
+    available = encodings(space.name)
+    parts = [available.get(part)(space) for part in name.split("+")]
     return parts[0] if len(parts) == 1 else ConcatEncoding(space, parts)

@@ -10,30 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lab.errors import DuplicateNameError, unknown_name
+from lab.registry import Registry
 from lab.surrogates.predictors.base import PREDICTOR_FILE, Predictor
 from lab.surrogates.safe_io import read_json
 
-_PREDICTORS: dict[str, type[Predictor]] = {}
+PREDICTORS: Registry[type[Predictor]] = Registry("predictor")
 
 
 def register_predictor(cls: type[Predictor]) -> None:
     """Register ``cls`` under ``cls.name``; a duplicate name is an error."""
-    if cls.name in _PREDICTORS:
-        raise DuplicateNameError(f"predictor {cls.name!r} is already registered")
-    _PREDICTORS[cls.name] = cls
+    PREDICTORS.register(cls.name, cls)
 
 
 def predictor_names() -> list[str]:
     """Every registered predictor name."""
-    return sorted(_PREDICTORS)
+    return PREDICTORS.names()
 
 
 def predictor_class(name: str) -> type[Predictor]:
     """The class registered as ``name``."""
-    if name not in _PREDICTORS:
-        raise unknown_name("predictor", name, list(_PREDICTORS))
-    return _PREDICTORS[name]
+    return PREDICTORS.get(name)
 
 
 def make_predictor(name: str, **params: Any) -> Predictor:

@@ -18,7 +18,7 @@ from lab.surrogates.predictors import load_predictor, make_predictor
 from lab.surrogates.safe_io import load_skops, load_tensors, save_skops
 
 ROOT = Path(__file__).resolve().parents[2]
-#: One cheap configuration per storage format: UBJ, skops, torch state dict, nested members.
+#: One cheap configuration per storage format: XGBoost JSON, skops, torch state dict, nested members.
 CONFIGS = {
     "xgboost": {"n_estimators": 60},
     "random_forest": {"n_estimators": 20},

@@ -131,6 +131,20 @@ def bounded_length(kind: str, n: int, source: str) -> None:
         )
 
 
+def check_parquet_cells(path: Any, source: str | None = None) -> None:
+    """Refuse a Parquet file whose footer declares more than :data:`MAX_CONTAINER_LENGTH` cells
+    (rows x columns) before any column is decoded: dictionary and run-length encodings let a
+    few kilobytes stand for hundreds of megabytes of values. An unreadable footer is left to
+    the reader, which reports it."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+    except Exception:
+        return
+    bounded_length("Parquet table", meta.num_rows * max(meta.num_columns, 1), source or str(path))
+
+
 def check_nesting(obj: Any, source: str) -> None:
     """Walk ``obj`` (lists, tuples, dicts, sets, object arrays) and refuse containers nested
     deeper than :data:`MAX_NESTING_DEPTH` or longer than :data:`MAX_CONTAINER_LENGTH`.
@@ -177,6 +191,7 @@ __all__ = [
     "bounded_length",
     "bounded_stream",
     "check_nesting",
+    "check_parquet_cells",
     "decompressed_limit",
     "read_bounded",
 ]

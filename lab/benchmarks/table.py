@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from lab.benchmarks.metric import MetricInfo
+from lab.benchmarks.read_bounds import check_parquet_cells
 from lab.errors import BenchmarkFileError, CachedTableChangedError
 from lab.fileio import atomic_write, sha256_file, write_json
 from lab.writable_folder import writable_folder
@@ -220,6 +221,9 @@ class BenchmarkTable:
                 f"{TABLE_FORMAT_VERSION}; rebuild with `lab bench build {name}`"
             )
         data = _verified_bytes(parquet_path, json_path, meta, name)
+        check_parquet_cells(
+            io.BytesIO(data) if data is not None else parquet_path, str(parquet_path)
+        )
         try:
             frame = pd.read_parquet(io.BytesIO(data) if data is not None else parquet_path)
         except Exception as exc:

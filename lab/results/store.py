@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from lab.benchmarks.read_bounds import check_parquet_cells
 from lab.errors import ResultsStoreError, unknown_name
 from lab.fileio import atomic_write, atomic_write_text, sha256_file, write_json
 from lab.results.lock import RunLock
@@ -132,6 +133,7 @@ class ResultsStore:
     def read_history(self, experiment: str, run_id: str) -> pd.DataFrame:
         """The run's evaluation history (one row per evaluation)."""
         path = self.paths(experiment, run_id).history
+        check_parquet_cells(path)
         try:
             return pd.read_parquet(path)
         except (OSError, ValueError) as exc:

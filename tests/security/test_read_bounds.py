@@ -119,3 +119,37 @@ def test_protocol_0_bytes_call_is_bounded() -> None:
         safe_loads(data, source="b.pkl")
     assert safe_loads(pickle.dumps(b"", protocol=0), source="b.pkl") == b""
     assert safe_loads(pickle.dumps(frozenset({1}), protocol=0), source="b.pkl") == {1}
+
+
+_USER_SPEC = """
+name: bomb-bench
+file: {file}
+format: {fmt}
+architecture_column: arch
+genome:
+  - {{column: a, cardinality: 3}}
+metrics:
+  - {{column: acc, metric: accuracy, split: val, unit: "%", direction: max}}
+"""
+
+
+def test_user_table_gzip_csv_and_parquet_are_bounded(tmp_path, monkeypatch) -> None:
+    import pandas as pd
+
+    from lab.benchmarks.recipes.user_table import build_user_table
+
+    monkeypatch.setenv("LAB_MAX_DECOMPRESSED_BYTES", str(1 << 20))
+    rows = "".join(f"x{i},0,50.0\n" for i in range(200_000))  # ~2.5 MB of CSV
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress(("arch,a,acc\n" + rows).encode()))
+    spec = tmp_path / "gz.yaml"
+    spec.write_text(_USER_SPEC.format(file="t.csv.gz", fmt="csv"))
+    with pytest.raises(ResourceBoundError, match=r"t\.csv\.gz.*gzip stream.*1,048,576"):
+        build_user_table(spec)
+
+    monkeypatch.setenv("LAB_MAX_CONTAINER_LENGTH", "10000")
+    frame = pd.DataFrame({"arch": ["x"] * 5000, "a": [0] * 5000, "acc": [50.0] * 5000})
+    frame.to_parquet(tmp_path / "t.parquet")  # a few KB: dictionary-encoded
+    spec = tmp_path / "pq.yaml"
+    spec.write_text(_USER_SPEC.format(file="t.parquet", fmt="parquet"))
+    with pytest.raises(ResourceBoundError, match=r"t\.parquet: a Parquet table of 15,000"):
+        build_user_table(spec)

@@ -22,6 +22,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lab.benchmarks.metric import MetricInfo
+from lab.benchmarks.read_bounds import check_parquet_cells
+from lab.benchmarks.safe_pickle import open_decompressed
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.config_file import YamlBounds, read_yaml, validate
 from lab.errors import BenchmarkFileError, ConfigError
@@ -311,12 +313,19 @@ def _data_format(spec: UserTableSpec, path: Path) -> str:
 
 def _read_frame(spec: UserTableSpec, spec_path: Path, data_path: Path) -> pd.DataFrame:
     kind = _data_format(spec, data_path)
+    if kind == "parquet":
+        check_parquet_cells(data_path)
     try:
         if kind == "parquet":
             return pd.read_parquet(data_path)
-        if kind == "csv":
-            return pd.read_csv(data_path, sep="\t" if data_path.suffix.lower() == ".tsv" else ",")
-        raw = json.loads(data_path.read_text(encoding="utf-8"))
+        # A gzip or bz2 file (e.g. table.csv.gz with `format: csv`) unpacks within the bound.
+        with open_decompressed(data_path) as stream:
+            if kind == "csv":
+                sep = "\t" if data_path.suffix.lower() in (".tsv",) else ","
+                return pd.read_csv(stream, sep=sep)
+            raw = json.loads(stream.read().decode("utf-8"))
+    except BenchmarkFileError:
+        raise
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BenchmarkFileError(f"{data_path}: not valid UTF-8 JSON ({exc})") from None
     except Exception as exc:

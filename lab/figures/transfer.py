@@ -19,6 +19,7 @@ from lab.figures.layout import (
     panel_grid,
     panel_title,
     series_handles,
+    text_width_in,
     wrap_label,
 )
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
@@ -68,17 +69,27 @@ def transfer_figure(
     cols = columns or 1
     # Category names wrapped to their slot (no rotation: rotated names need more room than the
     # panel has); the panels grow by the extra lines.
-    tick_labels = {}
+    tick_labels: dict[str, list[str]] = {}
+    rotate: dict[str, bool] = {}
     for problem in problems:
         targets = sorted(ts.loc[ts["problem"] == problem, "target"].unique())
         short = short_names([problem, *targets])
         slot = max((width / cols - PANEL_MARGIN_IN) / (len(targets) + 1) - 0.05, 0.3)
         size = font_size_pt("xtick.labelsize")
-        tick_labels[problem] = [
-            wrap_label(f"{short[problem]} (source)", slot, size),
-            *(wrap_label(short[t], slot, size) for t in targets),
-        ]
-    lines = max((t.count("\n") + 1 for ticks in tick_labels.values() for t in ticks), default=1)
+        names = [f"{short[problem]} (source)", *(short[t] for t in targets)]
+        wrapped = [wrap_label(n, slot, size) for n in names]
+        fits = all(text_width_in(line, size) <= slot for w in wrapped for line in w.split("\n"))
+        # A word wider than its slot (many targets) turns the names upright instead.
+        tick_labels[problem] = wrapped if fits else names
+        rotate[problem] = not fits
+    lines = max(
+        (
+            (max(text_width_in(t, size) for t in ticks) / 0.12 if rotate[p] else 0)
+            or max(t.count("\n") + 1 for t in ticks)
+            for p, ticks in tick_labels.items()
+        ),
+        default=1,
+    )
     fig, axes = panel_grid(
         len(problems),
         titles=[f"Returned on {problem_title(p)}, scored on" for p in problems],
@@ -114,7 +125,7 @@ def transfer_figure(
                 capsize=0,
             )
         ax.axvline(0.5, color=REFERENCE_GREY, linestyle=":", lw=0.8)
-        ax.set_xticks(range(len(cats)), tick_labels[problem])
+        ax.set_xticks(range(len(cats)), tick_labels[problem], rotation=90 if rotate[problem] else 0)
         ax.grid(axis="x", visible=False)
         ax.set_xlim(-0.5, len(cats) - 0.5)
         panel_title(ax, f"Returned on {problem_title(problem)}, scored on")

@@ -4,8 +4,6 @@ checked for overlapping or clipped text. Runs a real sweep (about a minute of CP
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -22,8 +20,16 @@ SWEEP = {
         "nb201-cifar100-err-params-flops",
         "nbg-arxiv-err-lat-params",
     ],
-    "algorithms": ["random", "nsga2", "moead", "smsemoa", "nsga3", "ibea", "pls",
-                   "scalarized_tcheby"],  # fmt: skip
+    "algorithms": [
+        "random",
+        "nsga2",
+        "moead",
+        "smsemoa",
+        "nsga3",
+        "ibea",
+        "pls",
+        "scalarized_tcheby",
+    ],
     "seeds": 4,
     "budget": 30,
     "n_init": 10,
@@ -56,10 +62,18 @@ def test_every_kind_renders_without_overlap(width, tmp_path_factory):
         )  # fmt: skip
         assert report.complete
     recipe = parse_recipe(
-        {"name": "user", "experiment": "user-sweep", "formats": ["png"], "dpi": 60,
-         "width": width, "figures": FIGURES}  # fmt: skip
+        {
+            "name": "user",
+            "experiment": "user-sweep",
+            "formats": ["png"],
+            "dpi": 60,
+            "width": width,
+            "figures": FIGURES,
+        }
     )
-    out = render_recipe(recipe, results_dir=folder / "results", out_dir=tmp_path_factory.mktemp("f"))
+    out = render_recipe(
+        recipe, results_dir=folder / "results", out_dir=tmp_path_factory.mktemp("f")
+    )
     kinds = {f.kind for f in out.figures}
     assert kinds == {f["kind"] for f in FIGURES}, out.skipped
     problems = {}

@@ -59,6 +59,7 @@ def test_experiment_and_surrogate_outputs_are_checked(store_copy: Path, tmp_path
 
 
 def test_a_failing_command_names_the_recipe_entry(store_copy: Path):
+    shutil.rmtree(store_copy / EXPERIMENT / "analysis", ignore_errors=True)
     raw = _recipe(store_copy, command=f"lab analyze never-run --results-dir {store_copy}")
     with pytest.raises(FigureError, match=r"inputs\[0\]: `lab analyze never-run .*` failed"):
         build_inputs(parse_recipe(raw))

@@ -9,8 +9,9 @@ when a genome denotes no architecture of the table (so operators that wander off
 steered back instead of failing).
 
 Every evaluation is recorded in order, so that the run can be scored like any other:
-:meth:`PymooProblem.evaluations` gives them, and ``lab.scoring.score_run(problem, ev.F,
-ev.F_report, ev.feasible)`` the lab's scores of the set the search returns.
+:meth:`PymooProblem.evaluations` gives them, and
+``lab.scoring.score_evaluation(problem, evaluations)`` the lab's scores of the set the search
+returns.
 """
 
 from __future__ import annotations

@@ -24,7 +24,14 @@ from lab.scoring.anytime import (
     returned_set_trace,
 )
 from lab.scoring.returned_set import returned_set
-from lab.scoring.set_scores import SCORE_COLUMNS, SetScores, score_returned, score_run, score_set
+from lab.scoring.set_scores import (
+    SCORE_COLUMNS,
+    SetScores,
+    score_evaluation,
+    score_returned,
+    score_run,
+    score_set,
+)
 from lab.scoring.transfer import TransferScore, TransferScorer, transfer_score
 from lab.scoring.yardstick import Yardstick
 
@@ -42,6 +49,7 @@ __all__ = [
     "evaluation_grid",
     "returned_set",
     "returned_set_trace",
+    "score_evaluation",
     "score_returned",
     "score_run",
     "score_set",

@@ -31,7 +31,7 @@ from lab.scoring.returned_set import as_matrix, feasible_mask, returned_set
 from lab.scoring.yardstick import Yardstick
 
 if TYPE_CHECKING:
-    from lab.problems.problem import Problem
+    from lab.problems.problem import Evaluation, Problem
 
 #: The per-run score columns, in table order (:meth:`SetScores.as_dict`).
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -153,3 +153,14 @@ def score_run(
     """
     ys = Yardstick.of(problem) if yardstick is None else yardstick
     return score_set(problem.normalize(F, "search"), problem.normalize(F_report), feasible, ys)
+
+
+def score_evaluation(
+    problem: Problem, evaluation: Evaluation, *, yardstick: Yardstick | None = None
+) -> SetScores:
+    """:func:`score_run` of a run's evaluations given as one
+    :class:`~lab.problems.problem.Evaluation` (in evaluation order): the returned set may hold
+    only its returnable architectures (feasible and not degenerate,
+    :meth:`~lab.problems.problem.Problem.returnable_mask`), as for every run of the lab."""
+    returnable = problem.returnable_mask(evaluation.rows, evaluation.feasible)
+    return score_run(problem, evaluation.F, evaluation.F_report, returnable, yardstick=yardstick)

@@ -2,8 +2,9 @@
 over the same table — another dataset, another device, or the true table behind a surrogate.
 
 The rows are scored on the target's report metrics, normalized with the target's frozen bounds;
-rows that violate the target's constraints are left out (an infeasible architecture is no answer
-on the target either), and an empty scored set has hypervolume 0.
+rows the target would not credit in a returned set are left out — those that violate its
+constraints or are degenerate (:meth:`~lab.problems.problem.Problem.returnable_mask`) — and an
+empty scored set has hypervolume 0.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class TransferScore:
     """Score of a set of table rows on a target problem.
 
     Attributes:
-        n_scored: rows feasible on the target (the scored set's size).
+        n_scored: rows returnable on the target (feasible, not degenerate): the scored set's size.
         hv: hypervolume of their normalized report objectives w.r.t. 1.1 per objective.
         hv_normalized: ``hv`` / hypervolume of the target's exact report front.
     """
@@ -53,7 +54,8 @@ class TransferScorer:
         self.rows = None if rows is None else self._checked_rows(rows)
         base = slice(None) if self.rows is None else self.rows
         self._T = target.normalize(target.F_report_all[base])
-        self._ok = target.feasible_all[base]
+        rows_all = np.arange(target.n_architectures)[base]
+        self._ok = target.returnable_mask(rows_all)
         self._ref = np.full(target.n_obj, NORMALIZED_REFERENCE)
         self._front_hv = target.true_front_hv("report")
 

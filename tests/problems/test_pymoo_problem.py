@@ -10,7 +10,7 @@ from pymoo.core.problem import Problem as PymooBase
 from pymoo.optimize import minimize
 
 from lab.problems import get_problem
-from lab.scoring import score_run
+from lab.scoring import score_evaluation, score_run
 
 
 def test_pymoo_nsga2_runs_on_a_lab_problem():
@@ -27,8 +27,11 @@ def test_pymoo_nsga2_runs_on_a_lab_problem():
     # pymoo's result holds search objectives of real architectures of the table.
     genomes = np.rint(res.X).astype(np.int64)
     np.testing.assert_allclose(res.F, problem.F_all[problem.rows(genomes)])
-    scores = score_run(problem, ev.F, ev.F_report, ev.feasible)
+    scores = score_evaluation(problem, ev)
     assert 0 < scores.hv_normalized <= 1
+    returnable = problem.returnable_mask(ev.rows, ev.feasible)
+    same = score_run(problem, ev.F, ev.F_report, returnable)
+    assert scores.as_dict() == same.as_dict()
 
 
 def test_genomes_without_an_architecture_violate_the_extra_constraint():

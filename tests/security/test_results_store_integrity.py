@@ -125,3 +125,25 @@ def test_edited_manifest_and_stray_files_are_classified(root) -> None:
     assert "the manifest was edited" in issues[f"{run_id}.json"].what
     assert issues[f".{run_id}.parquet.abc123.tmp"].kind == "partial"
     assert issues["notes.txt"].kind == "foreign"
+
+
+def test_checking_a_store_never_imports_modules_it_names(root, tmp_path, monkeypatch) -> None:
+    """A sweep copy in a received results store may list modules under ``imports`` (code):
+    checking or analysing the store must not import them."""
+    from lab.experiments.design import check_design
+
+    marker = tmp_path / "PWNED"
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "store_payload_mod.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).touch()\n"
+    )
+    monkeypatch.syspath_prepend(str(plugins))
+    sweep = root / EXPERIMENT / "sweeps" / "0123456789ab.yaml"
+    sweep.write_text(yaml.safe_dump({**SWEEP, "imports": ["store_payload_mod"]}))
+    design = check_design(ResultsStore(root), EXPERIMENT)
+    assert str(sweep) in design.unreadable
+    assert "does not import code named in a results store" in design.unreadable[str(sweep)]
+    result = _cli("results", "check", EXPERIMENT, "--results-dir", str(root))
+    assert result.exit_code == 1 and "unreadable sweep" in result.output
+    assert not marker.exists()

@@ -101,18 +101,11 @@ def generalization_figure(
     # must stay beside its own ticks.
     xlabel, ylabel = "Normalized HV (search)", "Normalized HV (report)"
     for ax in axes:
-        if not _panel_below(axes, ax):
+        # Last row only: a panel above an empty slot of a ragged grid sits at the right edge,
+        # where its axis title would stick out of the figure.
+        if ax.get_subplotspec().is_last_row():
             ax.set_xlabel(xlabel)
         if ax.get_subplotspec().is_first_col():
             ax.set_ylabel(ylabel)
     legend_row(fig, handles, width=width)
     return fig
-
-
-def _panel_below(axes, ax) -> bool:
-    spec = ax.get_subplotspec()
-    return any(
-        o.get_subplotspec().rowspan.start == spec.rowspan.stop
-        and o.get_subplotspec().colspan.start == spec.colspan.start
-        for o in axes
-    )

@@ -18,15 +18,12 @@ A run whose manifest says ``failed`` is not an issue of the store: it is a recor
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from lab.fileio import sha256_file
 from lab.results.store import RUN_ID, ResultsStore
-from lab.run_ids import run_id_of
 
 #: A temporary file of an atomic write (``.<final name>.<random>.tmp``).
 _TMP = re.compile(r"^\.(?P<final>[0-9a-f]{16}\.(json|parquet))\..*\.tmp$")
@@ -61,39 +58,7 @@ def is_run_file_name(name: str, suffix: str) -> bool:
 def manifest_problem(store: ResultsStore, experiment: str, run_id: str) -> str | None:
     """Why the manifest of ``run_id`` is not an intact run (``None`` if it is; a failed run
     is intact)."""
-    path = store.paths(experiment, run_id).manifest
-    try:
-        manifest: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"unreadable ({exc})"
-    except ValueError as exc:
-        return f"not valid JSON ({exc}); truncated or edited"
-    if not isinstance(manifest, dict):
-        return "not a JSON object"
-    if manifest.get("run_id") != run_id:
-        return f"records run id {manifest.get('run_id')!r}, not its file name"
-    try:
-        config_id = run_id_of(manifest["config"])
-    except (KeyError, TypeError, ValueError):
-        return "has no readable 'config'"
-    if config_id != run_id:
-        return f"its config hashes to {config_id}, not {run_id}: the manifest was edited"
-    if manifest.get("status") != "ok":
-        return None
-    history = store.paths(experiment, run_id).history
-    recorded = (manifest.get("history") or {}).get("sha256")
-    if not history.is_file():
-        return f"status ok but its history {history.name} is missing"
-    try:
-        actual = sha256_file(history)
-    except OSError as exc:
-        return f"its history {history.name} is unreadable ({exc})"
-    if actual != recorded:
-        return (
-            f"its history {history.name} has sha256 {actual[:12]}..., the manifest records "
-            f"{str(recorded)[:12]}...: truncated or replaced"
-        )
-    return None
+    return store.run_problem(experiment, run_id)
 
 
 def check_runs_folder(store: ResultsStore, experiment: str) -> list[StoreIssue]:

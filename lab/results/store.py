@@ -46,6 +46,24 @@ def results_root(root: Path | str | None = None) -> Path:
     return Path(os.environ.get(RESULTS_DIR_ENV) or "results").expanduser()
 
 
+#: sha256 of each history already hashed in this process, keyed by its path and by what a
+#: rewrite changes (size, mtime, ctime, inode): checking a store, checking an experiment's
+#: design and loading it would otherwise hash every history once each.
+_DIGESTS: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+
+
+def _history_digest(path: Path) -> str:
+    """sha256 of the history at ``path``, hashed again only when the file changed."""
+    st = path.stat()
+    key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    cached = _DIGESTS.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    digest = sha256_file(path)
+    _DIGESTS[path] = (key, digest)
+    return digest
+
+
 @dataclass(frozen=True)
 class RunPaths:
     history: Path
@@ -100,18 +118,52 @@ class ResultsStore:
 
     def is_complete(self, experiment: str, run_id: str) -> bool:
         """Does the store hold a finished, intact, successful run ``run_id``?"""
-        manifest = self.read_manifest(experiment, run_id)
-        if manifest is None or manifest.get("status") != "ok":
-            return False
-        if manifest.get("run_id") != run_id:
-            return False
+        manifest, problem = self._inspect(experiment, run_id)
+        return problem is None and manifest.get("status") == "ok"
+
+    def run_problem(self, experiment: str, run_id: str) -> str | None:
+        """Why the manifest of ``run_id`` is not an intact run, in words (``None`` if it is; a
+        failed run is intact)."""
+        return self._inspect(experiment, run_id)[1]
+
+    def _inspect(self, experiment: str, run_id: str) -> tuple[dict[str, Any], str | None]:
+        """The run's manifest (``{}`` if unreadable) and what is wrong with the run, if
+        anything: the one check behind :meth:`is_complete` and the integrity report."""
+        path = self.paths(experiment, run_id).manifest
         try:
-            if run_id_of(manifest["config"]) != run_id:
-                return False
-            history = self.paths(experiment, run_id).history
-            return sha256_file(history) == manifest["history"]["sha256"]
-        except (OSError, KeyError, TypeError, ValueError):
-            return False
+            manifest: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            return {}, f"unreadable ({exc})"
+        except ValueError as exc:
+            return {}, f"not valid JSON ({exc}); truncated or edited"
+        if not isinstance(manifest, dict):
+            return {}, "not a JSON object"
+        if manifest.get("run_id") != run_id:
+            return manifest, f"records run id {manifest.get('run_id')!r}, not its file name"
+        try:
+            config_id = run_id_of(manifest["config"])
+        except (KeyError, TypeError, ValueError):
+            return manifest, "has no readable 'config'"
+        if config_id != run_id:
+            return manifest, (
+                f"its config hashes to {config_id}, not {run_id}: the manifest was edited"
+            )
+        if manifest.get("status") != "ok":
+            return manifest, None
+        history = self.paths(experiment, run_id).history
+        recorded = (manifest.get("history") or {}).get("sha256")
+        if not history.is_file():
+            return manifest, f"status ok but its history {history.name} is missing"
+        try:
+            actual = _history_digest(history)
+        except OSError as exc:
+            return manifest, f"its history {history.name} is unreadable ({exc})"
+        if actual != recorded:
+            return manifest, (
+                f"its history {history.name} has sha256 {actual[:12]}..., the manifest records "
+                f"{str(recorded)[:12]}...: truncated or replaced"
+            )
+        return manifest, None
 
     def manifests(self, experiment: str) -> list[dict[str, Any]]:
         """Every readable manifest of the experiment, in run-id order.

@@ -103,6 +103,19 @@ def test_batched_fit_equals_each_seed_fitted_alone(problem) -> None:
         (alone,) = fit_seed_batch(X[i : i + 1], Y[i : i + 1], states=None, seeds=[i], **kw)
         for key, value in alone.items():
             torch.testing.assert_close(together[i][key], value, rtol=0, atol=0)
+    # A warm fit on more data that stops at its iteration limit is kept, and still per seed
+    # bit for bit.
+    more = _data(problem, [0, 1, 2], 45)
+    X2, Y2 = torch.stack([d[0] for d in more]), torch.stack([d[1] for d in more])
+    warm = {**kw, "maxiter": 5}
+    together2 = fit_seed_batch(X2, Y2, states=together, seeds=[0, 1, 2], **warm)
+    for i in range(3):
+        (alone,) = fit_seed_batch(
+            X2[i : i + 1], Y2[i : i + 1], states=[together[i]], seeds=[i], **warm
+        )
+        for key, value in alone.items():
+            torch.testing.assert_close(together2[i][key], value, rtol=0, atol=0)
+        assert any(not torch.equal(together2[i][k], together[i][k]) for k in alone)
     # The state warm-starts a one-seed model of the same layout.
     model = GenomeGP(data[0][0], data[0][1], cardinalities=problem.cardinalities, kernel="onehot")
     model.load_state_dict(together[0], strict=False)

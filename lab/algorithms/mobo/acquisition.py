@@ -52,10 +52,31 @@ from botorch.utils.sampling import sample_simplex
 from torch import Tensor
 
 from lab.algorithms.mobo.adapter import BoTorchAdapter
+from lab.algorithms.mobo.column_partitioning import ColumnPartitioning
 from lab.algorithms.mobo.gp import GenomeGP
 from lab.errors import ConfigError
 
 ACQUISITIONS = ("qehvi", "qnehvi", "qparego")
+
+
+class _ColumnCells:
+    """Decompose each sampled baseline front with :class:`ColumnPartitioning` (exact, one
+    vectorized pass) instead of BoTorch's ``FastNondominatedPartitioning`` (exact, Python
+    loops): the same improvement values at a fraction of the cost for three or more
+    objectives. Two-objective fronts keep BoTorch's own batched 2-D algorithm."""
+
+    def _set_cell_bounds(self, num_new_points: int) -> None:
+        if self.ref_point.shape[-1] > 2:  # type: ignore[attr-defined]
+            self.p_class, self.p_kwargs = ColumnPartitioning, {}
+        super()._set_cell_bounds(num_new_points)  # type: ignore[misc]
+
+
+class LogNEHVI(_ColumnCells, qLogNoisyExpectedHypervolumeImprovement):
+    """BoTorch's ``qLogNoisyExpectedHypervolumeImprovement`` with column cells."""
+
+
+class NEHVI(_ColumnCells, qNoisyExpectedHypervolumeImprovement):
+    """BoTorch's ``qNoisyExpectedHypervolumeImprovement`` with column cells."""
 
 
 @dataclass
@@ -74,6 +95,8 @@ class AcquisitionContext:
         max_baseline: keep at most this many baseline points, those most often Pareto optimal
             (best) in the pruning samples (BoTorch's ``max_frac``); ``None``: all with a
             non-zero frequency.
+        partitioning: ``columns`` (:class:`ColumnPartitioning`) or ``botorch``
+            (``FastNondominatedPartitioning``), for ``qnehvi``'s sampled fronts.
     """
 
     model: GenomeGP
@@ -84,6 +107,7 @@ class AcquisitionContext:
     seed: int
     prune_samples: int = 128
     max_baseline: int | None = None
+    partitioning: str = "columns"
 
 
 def _max_frac(ctx: AcquisitionContext, n: int) -> float:
@@ -142,9 +166,14 @@ def build_acquisition(
             num_samples=ctx.prune_samples,
             max_frac=_max_frac(ctx, plausible.shape[0]),
         )
-        cls = (
-            qLogNoisyExpectedHypervolumeImprovement if log else qNoisyExpectedHypervolumeImprovement
-        )
+        if ctx.partitioning == "columns":
+            cls = LogNEHVI if log else NEHVI
+        else:
+            cls = (
+                qLogNoisyExpectedHypervolumeImprovement
+                if log
+                else qNoisyExpectedHypervolumeImprovement
+            )
         return cls(
             model=ctx.model,
             ref_point=ref_point,

@@ -58,11 +58,16 @@ def unstack_state(state: State, index: int, batch: int, single: State) -> State:
 
 def _seed_failed(results: Sequence[dict], seed: int, k: int) -> bool:
     """BoTorch's rule for one seed's ``k`` outputs: a failure unless every output converged
-    or one of them stopped at the iteration limit (``_fit_gpytorch_mll_scipy_independent``)."""
+    or one of them stopped at the iteration limit (``_fit_gpytorch_mll_scipy_independent``).
+
+    The batched L-BFGS-B reports the limit as ``status == 1`` (scipy's ``warnflag``); reading
+    only a ``warnflag`` key, absent from its results, took every warm fit that used its
+    ``warm_maxiter`` iterations for a failure and refitted each seed alone.
+    """
     own = results[seed * k : (seed + 1) * k]
     if all(r.get("success", False) for r in own):
         return False
-    return not any(r.get("warnflag", 0) == 1 for r in own)
+    return not any(r.get("status", r.get("warnflag", 0)) == 1 for r in own)
 
 
 def fit_seed_batch(

@@ -157,6 +157,13 @@ class MOBOParams(AlgorithmParams):
         "iteration",
     )
     device: str = Field(default="auto", description="auto (a GPU when present), cpu or cuda")
+    partitioning: Literal["columns", "botorch"] = Field(
+        default="columns",
+        description="box decomposition of each sampled baseline front in qnehvi with 3+ "
+        "objectives: columns (exact, vectorized) or botorch (BoTorch's exact "
+        "FastNondominatedPartitioning); both exact: the plain acquisition's values are the "
+        "same, the log variant's differ only by its smoothing of each cell",
+    )
     chunk_size: Int = Field(
         default=4096, ge=1, description="candidates per chunk of the posterior and screening"
     )
@@ -305,6 +312,7 @@ class BayesianOptimization(Algorithm):
             mc_samples=self.mc_samples,
             seed=seed,
             max_baseline=self.max_baseline,
+            partitioning=self.params.partitioning,
         )
         picked: list[int] = []
         acqf: AcquisitionFunction | None = None

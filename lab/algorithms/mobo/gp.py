@@ -75,7 +75,7 @@ class GaussianLogLikelihood(torch.autograd.Function):
         L, info = torch.linalg.cholesky_ex(K)
         if bool(info.any()):
             raise NotPSDError("the kernel matrix is not positive definite")
-        alpha = torch.cholesky_solve(r.unsqueeze(-1), L).squeeze(-1)
+        alpha = torch.cholesky_solve(r.unsqueeze(-1), L).squeeze(-1).contiguous()
         logdet = 2.0 * torch.log(torch.diagonal(L, dim1=-2, dim2=-1)).sum(-1)
         n = r.shape[-1]
         ctx.save_for_backward(L, alpha)
@@ -215,7 +215,10 @@ class GenomeGP(SingleTaskGP):
         K = self._cross_kernel(h, h, self.kernel_form())
         noise = self.likelihood.noise.reshape(-1)
         K = K + noise[:, None, None] * torch.eye(n, dtype=K.dtype, device=K.device)
-        y = self.train_targets.reshape(-1, n)
+        # Contiguous: a lone model's targets come as a strided view, and a reduction over a
+        # strided row sums in another order than over a contiguous one, which made a seed's
+        # likelihood (hence its fit) differ in the last bits from the same seed in a batch.
+        y = self.train_targets.reshape(-1, n).contiguous()
         return K, y - self.mean_module.constant.reshape(-1, 1)
 
     # ------------------------------------------------------------------------------- fitting
@@ -258,7 +261,7 @@ class GenomeGP(SingleTaskGP):
             with torch.no_grad():
                 K, r = self._train_covariance()
                 L = psd_safe_cholesky(K)  # adds jitter if needed, as GPyTorch's prediction does
-                alpha = torch.cholesky_solve(r.unsqueeze(-1), L).squeeze(-1)
+                alpha = torch.cholesky_solve(r.unsqueeze(-1), L).squeeze(-1).contiguous()
             self._cache = (L, alpha)
         return self._cache
 

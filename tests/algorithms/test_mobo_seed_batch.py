@@ -54,6 +54,18 @@ def test_a_seed_alone_and_inside_a_batch_of_eight_has_the_same_history(problem) 
     assert len({tuple(h.rows) for h in histories}) == 8  # the seeds differ
 
 
+def test_a_seed_keeps_its_history_through_many_warm_refits_in_a_batch() -> None:
+    """The case that once diverged: batched arithmetic rounded differently from a lone seed's,
+    warm refits amplified it, and seed 1 proposed another architecture at evaluation 22 (of
+    30) inside a batch of 3."""
+    problem = load_problem_or_skip("nbg-cora-err-lat-params")
+    alone = make_algorithm("qnehvi", problem, budget=24, seed=1)
+    alone.run()
+    batch = [make_algorithm("qnehvi", problem, budget=24, seed=s) for s in (0, 1, 2)]
+    histories = SeedBatch(batch).run()
+    np.testing.assert_array_equal(alone.history.rows, histories[1].rows)
+
+
 @pytest.mark.parametrize("name", ["qehvi", "qparego"])
 def test_batched_qehvi_qparego_match_their_lone_runs(problem, name) -> None:
     (alone,) = _algos(problem, [4], name=name, budget=12, batch_size=2)

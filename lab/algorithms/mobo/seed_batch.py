@@ -1,22 +1,26 @@
-"""Seeds as a batch dimension: several seeds of one BO configuration advance in lockstep.
+"""Seeds in lockstep: several seeds of one BO configuration advance together, each with its own
+arithmetic.
 
 Runs of one (problem, algorithm, hyperparameters, budget, batch size) that differ only in seed
-are at the same number of evaluations at every iteration, so their expensive, dense work can
-be one computation over a leading seed dimension:
+are at the same number of evaluations at every iteration, so one task (one worker) can drive
+them together: one process start and table load, one one-hot encoding of the table shared by
+every seed's candidate posterior, one progress of the whole group. Each seed keeps:
 
-- the hyperparameter fits: one batched GP of ``B seeds x k outputs`` optimized as ``B * k``
-  independent L-BFGS-B problems (:func:`~lab.algorithms.mobo.batch_fit.fit_seed_batch`), on the
-  ``refit_growth`` schedule;
-- the candidates' marginal posteriors over the whole table, carried between refits by
-  rank-``q`` updates of every seed's Cholesky factor and cached cross-covariances
-  (:class:`~lab.algorithms.mobo.incremental.IncrementalPosterior`); each seed then takes the
-  rows it may still propose (its own candidate mask).
+- its hyperparameter fit (:func:`~lab.algorithms.mobo.batch_fit.fit_seed_batch` on that seed
+  alone, on the ``refit_growth`` schedule);
+- its candidates' marginal posterior over the whole table, carried between refits by rank-``q``
+  updates of its Cholesky factor and cached cross-covariances
+  (:class:`~lab.algorithms.mobo.incremental.IncrementalPosterior`);
+- its candidate mask, screening and BoTorch acquisition, inside its own torch RNG fork.
 
-What stays per seed: the candidate masks, the screening and the BoTorch acquisition over the
-screened candidates (its baseline and front differ per seed), each inside that seed's own
-torch RNG fork. A seed's history does not depend on which seeds share its batch: every step
-is either per seed or an element-wise batched operation, and a fit that fails is redone for
-that seed alone (tests check a seed alone against the same seed inside a batch).
+Why not one batched computation over a seed dimension: torch rounds a batched matrix product,
+solve or reduction differently with the batch's size and memory layout. Measured on
+``nbg-cora-err-lat-params`` (3 seeds x 30 evaluations): the candidate means differed by 2e-16
+after the first fit, a warm L-BFGS-B refit turned that into 2e-8 in the hyperparameters, and
+the seed's history left the lone seed's after 21 evaluations. With per-seed arithmetic, a
+seed's history does not depend on which seeds share its task (tests check a seed alone against
+the same seed inside batches of 3 and 8), so run ids need not record the batch and resume is
+exact.
 
 :class:`SeedBatchEngine` is the iteration (used by every :class:`BayesianOptimization`, a
 lone seed being a batch of one); :class:`SeedBatch` drives a list of seeds to their budget.
@@ -99,7 +103,8 @@ class SeedBatchEngine:
         self.exact = self.problem.n_architectures <= first.max_exact
         self._states: list[State] | None = None
         self._fit_n = 0
-        self._cache: IncrementalPosterior | None = None
+        self._H: Tensor | None = None  # one-hot rows of every allowed architecture
+        self._caches: list[IncrementalPosterior] = []
         self._position: np.ndarray | None = None
         self.n_fits = 0
         self.last_shared_s = 0.0
@@ -122,16 +127,23 @@ class SeedBatchEngine:
             refit = self._states is None or refit_due(n, self._fit_n, members[0].refit_growth)
             if refit:
                 first = members[0]
-                self._states = fit_seed_batch(
-                    X,
-                    Y,
-                    cardinalities=self.problem.cardinalities,
-                    kernel=first.kernel,
-                    states=self._states,
-                    maxiter=first.fit_maxiter if self._states is None else first.warm_maxiter,
-                    seeds=seeds,
-                    name=first.name,
-                )
+                maxiter = first.fit_maxiter if self._states is None else first.warm_maxiter
+                # One fit per seed: batched arithmetic rounds differently with the batch's
+                # size and layout (see the module docstring), and L-BFGS-B amplifies a 1e-16
+                # difference into a different history within a few refits.
+                self._states = [
+                    fit_seed_batch(
+                        X[i : i + 1],
+                        Y[i : i + 1],
+                        cardinalities=self.problem.cardinalities,
+                        kernel=first.kernel,
+                        states=None if self._states is None else [self._states[i]],
+                        maxiter=maxiter,
+                        seeds=[seeds[i]],
+                        name=first.name,
+                    )[0]
+                    for i in range(len(members))
+                ]
                 self._fit_n = n
                 self.n_fits += 1
             models = [m._model(s) for m, s in zip(members, self._states, strict=True)]  # type: ignore[arg-type]
@@ -164,39 +176,36 @@ class SeedBatchEngine:
             ]
         first = members[0]
         cards = self.problem.cardinalities
-        if self._cache is None:
+        if self._H is None:
             rows = np.flatnonzero(first._allowed)
-            H = onehot_torch(
+            self._H = onehot_torch(
                 torch.as_tensor(self.problem.genomes_all[rows], dtype=X.dtype, device=X.device),
                 cards,
             )
-            self._cache = IncrementalPosterior(H, chunk_size=first.chunk_size)
             self._position = np.full(self.problem.n_architectures, -1, dtype=np.int64)
             self._position[rows] = np.arange(len(rows))
+            self._caches = [
+                IncrementalPosterior(self._H, chunk_size=first.chunk_size) for _ in members
+            ]
         k = models[0]._num_outputs
-        h = onehot_torch(X, cards)  # B x n x D
-        h = h.repeat_interleave(k, dim=0)  # (B k) x n x D, seed-major like the forms
-        cache = self._cache
-        if refit or cache.n == 0 or cache.n > h.shape[-2]:
-            forms = [mdl.kernel_form() for mdl in models]
-            form = tuple(torch.cat([f[j].detach() for f in forms]) for j in range(4))
-            noise = torch.cat([mdl.likelihood.noise.detach().reshape(-1) for mdl in models])
-            cache.reset(form, noise, h)
-        else:
-            cache.append(h[:, cache.n :])
-        r = torch.cat([
-            (mdl.train_targets.reshape(k, -1) - mdl.mean_module.constant.reshape(-1, 1)).detach()
-            for mdl in models
-        ])  # fmt: skip
-        mean, var = cache.marginals(r)
         out = []
         for i, (m, mdl, cand) in enumerate(zip(members, models, cands, strict=True)):
+            # One cache per seed (see the fit above): the same arithmetic alone or in a batch.
+            cache = self._caches[i]
+            h = onehot_torch(X[i : i + 1], cards).repeat_interleave(k, dim=0)  # k x n x D
+            if refit or cache.n == 0 or cache.n > h.shape[-2]:
+                form = tuple(f.detach() for f in mdl.kernel_form())
+                cache.reset(form, mdl.likelihood.noise.detach().reshape(-1), h)
+            else:
+                cache.append(h[:, cache.n :])
             const = mdl.mean_module.constant.detach().reshape(-1, 1)
+            r = (mdl.train_targets.reshape(k, -1) - const).detach()
+            mean, var = cache.marginals(r)
             scale = mdl.outcome_transform.stdvs.reshape(-1, 1)
             shift = mdl.outcome_transform.means.reshape(-1, 1)
             idx = torch.as_tensor(self._position[cand], device=X.device)  # type: ignore[index]
-            mu = shift + scale * (const + mean[i * k : (i + 1) * k, idx])
-            v = scale.square() * var[i * k : (i + 1) * k, idx]
+            mu = shift + scale * (const + mean[:, idx])
+            v = scale.square() * var[:, idx]
             out.append(m._marginals_from(mu.T, v.T, cand))
         return out
 

@@ -66,7 +66,7 @@ def figures_command(
     """
     from lab.errors import ConfigError, LabError
     from lab.figures import load_recipe, render_recipe
-    from lab.figures.inputs import InputsNotBuilt, build_inputs, missing_inputs
+    from lab.figures.inputs import InputsNotBuilt, build_inputs, drawing_from, missing_inputs
 
     paths = list(recipes or [])
     if all_recipes:
@@ -82,7 +82,7 @@ def figures_command(
         if out is not None:
             target = out if len(paths) == 1 else out / path.stem
         try:
-            recipe = load_recipe(path)
+            recipe = drawing_from(load_recipe(path), experiment)
             if no_build:
                 for item in missing_inputs(recipe, results_dir=results_dir):
                     cost = f" ({item.input.cost})" if item.input.cost else ""

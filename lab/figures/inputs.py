@@ -67,6 +67,21 @@ def missing_outputs(item: RecipeInput, *, results_dir: Path | str | None = None)
     return out
 
 
+def drawing_from(recipe: FigureRecipe, experiment: str | None) -> FigureRecipe:
+    """The recipe as it is used to draw ``experiment`` instead of its own: without the inputs
+    that only make its own experiment (they are not what will be drawn, and a costly one would
+    otherwise skip the recipe). ``experiment`` ``None`` or the recipe's own: unchanged."""
+    own = recipe.experiment
+    if experiment is None or own is None or experiment == own:
+        return recipe
+    kept = [
+        item
+        for item in recipe.inputs
+        if not (item.experiments == [own] and not item.files and not item.surrogates)
+    ]
+    return recipe.model_copy(update={"inputs": kept})
+
+
 def missing_inputs(
     recipe: FigureRecipe, *, results_dir: Path | str | None = None
 ) -> list[MissingInput]:

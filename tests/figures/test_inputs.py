@@ -99,3 +99,22 @@ def test_cli_no_build_lists_the_commands(store_copy: Path, tmp_path: Path):
     assert "missing" in result.output and "lab analyze" in result.output
     assert "not run: --no-build" in result.output
     assert not (store_copy / EXPERIMENT / "analysis").exists()
+
+
+def test_drawing_another_experiment_does_not_make_the_recipes_own(store_copy: Path, tmp_path):
+    """``--experiment`` draws a stored experiment with a recipe written for another one: the
+    input that would run the recipe's own experiment (here marked too costly) is not needed."""
+    import yaml
+
+    raw = _recipe(store_copy, files=[], experiments=["never-run"], automatic=False)
+    raw["experiment"] = "never-run"
+    raw["inputs"][0]["command"] = "lab run experiments/paper.yaml"
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    args = ["figures", str(path), "--out", str(tmp_path / "out")]
+    skipped = CliRunner().invoke(app, args)
+    assert "skipped" in skipped.output and not (tmp_path / "out").exists()
+    drawn = CliRunner().invoke(app, [*args, "--experiment", EXPERIMENT])
+    assert drawn.exit_code == 0, drawn.output
+    assert "skipped" not in drawn.output
+    assert list((tmp_path / "out").glob("generalization*.png"))

@@ -28,20 +28,16 @@ implementation.
 from __future__ import annotations
 
 import torch
+from botorch.utils.multi_objective.pareto import is_non_dominated
 from torch import Tensor
 from torch.nn import Module
 
 
 def _nondominated_beating(Y: Tensor, ref_point: Tensor) -> Tensor:
-    """The rows of ``Y`` (``n x m``) that beat ``ref_point`` in every outcome and that no other
-    such row dominates (maximization); ties are kept once or more (harmless: they only add
-    empty columns, which are dropped)."""
+    """The distinct rows of ``Y`` (``n x m``) that beat ``ref_point`` in every outcome and that
+    no other such row dominates (maximization)."""
     Y = Y[(Y > ref_point).all(dim=-1)]
-    if Y.shape[0] < 2:
-        return Y
-    ge = (Y.unsqueeze(0) >= Y.unsqueeze(1)).all(dim=-1)  # [i, j]: Y_j >= Y_i
-    gt = (Y.unsqueeze(0) > Y.unsqueeze(1)).any(dim=-1)
-    return Y[~(ge & gt).any(dim=-1)]
+    return Y[is_non_dominated(Y, deduplicate=True)] if Y.shape[0] > 1 else Y
 
 
 def column_cells(Y: Tensor, ref_point: Tensor) -> Tensor:

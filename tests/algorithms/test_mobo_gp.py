@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from botorch.models import SingleTaskGP
 from botorch.optim.closures.model_closures import get_loss_closure
+from gpytorch.distributions import MultitaskMultivariateNormal
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
 from lab.algorithms.mobo.gp import GaussianLogLikelihood, GenomeGP, genome_tensor, onehot_torch
@@ -82,9 +84,50 @@ def test_marginals_equal_botorch_posterior(kernel: str) -> None:
     model.eval()
     Xc, _ = _data(200, 1, seed=5)
     mean, var = model.marginals(Xc, chunk_size=37)
-    post = model.posterior(Xc.unsqueeze(-2))
+    post = SingleTaskGP.posterior(model, Xc.unsqueeze(-2))  # GPyTorch's prediction
     torch.testing.assert_close(mean, post.mean.squeeze(-2).detach(), rtol=1e-9, atol=1e-9)
     torch.testing.assert_close(var, post.variance.squeeze(-2).detach(), rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("kernel", ["categorical", "onehot"])
+@pytest.mark.parametrize("k", [1, 3])
+@pytest.mark.parametrize("shape", [(7, 1), (2, 3, 4), (9,)])
+def test_posterior_equals_gpytorch_prediction(kernel: str, k: int, shape: tuple) -> None:
+    """The closed-form posterior: GPyTorch's means, covariances and samples from the same base
+    samples, for batches of ``q`` points (and an unbatched ``q``)."""
+    X, Y = _data(45, k, seed=4)
+    model = GenomeGP(X, Y, cardinalities=CARDS, kernel=kernel)
+    _perturb(model, 5)
+    model.eval()
+    Xc, _ = _data(200, 1, seed=6)
+    Xq = Xc[: int(np.prod(shape))].reshape(*shape, -1)
+    ours = model.posterior(Xq)
+    ref = SingleTaskGP.posterior(model, Xq)
+    assert type(ours.distribution) is type(ref.distribution)
+    assert isinstance(ours.distribution, MultitaskMultivariateNormal) is (k > 1)
+    assert ours.mean.shape == ref.mean.shape == (*shape, k)
+    torch.testing.assert_close(ours.mean, ref.mean, rtol=1e-9, atol=1e-10)
+    cov, cov_ref = (p.distribution.covariance_matrix for p in (ours, ref))
+    torch.testing.assert_close(cov, cov_ref, rtol=1e-8, atol=1e-10)
+    base = torch.randn(5, *ref.base_sample_shape, generator=torch.Generator().manual_seed(0),
+                       dtype=torch.float64)  # fmt: skip
+    samples = ours.rsample_from_base_samples(torch.Size([5]), base)
+    torch.testing.assert_close(
+        samples, ref.rsample_from_base_samples(torch.Size([5]), base), rtol=1e-7, atol=1e-8
+    )
+
+
+def test_posterior_of_many_points_or_with_noise_is_gpytorchs() -> None:
+    X, Y = _data(30, 2, seed=7)
+    model = GenomeGP(X, Y, cardinalities=CARDS)
+    model.eval()
+    Xc, _ = _data(200, 1, seed=8)
+    model.DENSE_POSTERIOR_MAX_Q = 10
+    big = model.posterior(Xc[:20])  # GPyTorch's lazy covariance, not a dense one
+    torch.testing.assert_close(big.mean, SingleTaskGP.posterior(model, Xc[:20]).mean)
+    noisy = model.posterior(Xc[:5], observation_noise=True)
+    latent = model.posterior(Xc[:5])
+    assert bool((noisy.variance > latent.variance).all())
 
 
 def test_fit_improves_the_likelihood_and_warm_start_carries_hyperparameters() -> None:

@@ -128,3 +128,22 @@ def test_scalarized_improvement_without_variance_is_the_plain_improvement() -> N
 
     out = expected_scalarized_improvement(mean, torch.zeros_like(mean), base, scalarize, 0.15)
     np.testing.assert_allclose(out.numpy(), [0.05, 0.35, 0.0], atol=1e-15)
+
+
+@pytest.mark.parametrize("m", [2, 3])
+def test_monotone_bound_skips_only_points_that_cannot_improve(m: int) -> None:
+    """With BoTorch's Chebyshev scalarization (non-decreasing in every objective), the points
+    skipped by the bound are those whose estimate is exactly 0; the others are unchanged."""
+    from botorch.utils.multi_objective.scalarization import get_chebyshev_scalarization
+
+    gen = torch.Generator().manual_seed(m)
+    mean = torch.randn(3000, m, generator=gen, dtype=D)
+    std = 0.2 * torch.rand(3000, m, generator=gen, dtype=D)
+    base = torch.randn(64, m, generator=gen, dtype=D)
+    weights = torch.rand(m, generator=gen, dtype=D)
+    scal = get_chebyshev_scalarization(weights=weights / weights.sum(), Y=mean[:200])
+    best = float(torch.quantile(scal(mean), 0.97))
+    full = expected_scalarized_improvement(mean, std, base, scal, best, chunk_size=512)
+    fast = expected_scalarized_improvement(mean, std, base, scal, best, chunk_size=512, monotone=True)  # fmt: skip
+    assert 20 < int((full > 0).sum()) < 1500
+    torch.testing.assert_close(fast, full, rtol=0, atol=0)

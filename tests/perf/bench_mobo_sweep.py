@@ -10,15 +10,17 @@ Parts (each printed as it finishes; ``--json PATH`` also writes every number):
      default refit schedule (``refit_growth=0.1``) and the incremental posterior, over
      ``--workers`` processes of one thread each;
    - *per-seed path*: every seed alone, hyperparameters refitted and the posterior recomputed
-     at every iteration (``refit_growth=0``) and BoTorch's own box decomposition of each
-     sampled front (``partitioning=botorch``): the iteration as it was before seed batches, on
+     at every iteration (``refit_growth=0``), BoTorch's own box decomposition of each
+     sampled front (``partitioning=botorch``) and its joint posterior per candidate
+     (``joint_sampling=botorch``): the iteration as it was before seed batches, on
      ``--baseline-seeds`` seeds over the same workers. With fewer baseline seeds than seeds
      its wall time is scaled linearly to ``--seeds`` and printed as *scaled*.
 
    Quality: final normalized hypervolume (report metric, as the runner stores it) of each
    seed both paths ran, paired two-sided Wilcoxon signed-rank test and the medians. The two
-   paths differ in the refit schedule and the decomposition (a seed's history does not depend
-   on its batch; both decompositions are exact, only the log acquisition's smoothing differs).
+   paths differ in the refit schedule, the decomposition and the joint sampling (a seed's
+   history does not depend on its batch; both decompositions are exact, only the log
+   acquisition's smoothing differs; both samplings are exact up to rounding).
 
 2. **Per-iteration** (``--per-iteration 50,100,200,400,800``): wall time of one iteration of
    the new path at ``n`` evaluated points per seed, for a batch of ``--iter-seeds`` seeds
@@ -125,7 +127,12 @@ def sweep(problem: str, args: argparse.Namespace, params: dict) -> dict:
     if args.baseline_seeds <= 0:
         return out
     k = min(args.baseline_seeds, len(seeds))
-    old_params = {**params, "refit_growth": 0.0, "partitioning": "botorch"}
+    old_params = {
+        **params,
+        "refit_growth": 0.0,
+        "partitioning": "botorch",
+        "joint_sampling": "botorch",
+    }
     old_jobs = [{**base, "seeds": [s], "batched": False, "params": old_params} for s in seeds[:k]]
     old, old_wall = _pool_map(old_jobs, args.workers)
     old_cpu = sum(r["wall_s"] for r in old)

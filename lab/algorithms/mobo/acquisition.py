@@ -7,8 +7,9 @@ Three families, each in a log variant (BoTorch's numerically robust default) and
 - ``qnehvi``: ``qLogNoisyExpectedHypervolumeImprovement`` /
   ``qNoisyExpectedHypervolumeImprovement``, integrating over the noisy front of the evaluated
   architectures (``cache_root``; the baseline pruned first of surely dominated points
-  (:func:`plausible_baseline`), then by BoTorch's ``prune_inferior_points_multi_objective``
-  with fewer samples than its default);
+  (:func:`plausible_baseline`), then by BoTorch's rule with a vectorized non-dominance test
+  (:func:`~lab.algorithms.mobo.baseline_pruning.prune_baseline`) and fewer samples than its
+  default);
 - ``qparego``: a random augmented Chebyshev scalarization (BoTorch's
   ``get_chebyshev_scalarization``, weights from ``sample_simplex`` with a given seed) inside
   ``qLogNoisyExpectedImprovement`` / ``qNoisyExpectedImprovement`` — what BoTorch's
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from botorch.acquisition import (
@@ -40,7 +42,6 @@ from botorch.acquisition.multi_objective.monte_carlo import (
     qExpectedHypervolumeImprovement,
     qNoisyExpectedHypervolumeImprovement,
 )
-from botorch.acquisition.multi_objective.utils import prune_inferior_points_multi_objective
 from botorch.acquisition.objective import GenericMCObjective
 from botorch.acquisition.utils import prune_inferior_points
 from botorch.sampling import SobolQMCNormalSampler
@@ -52,31 +53,57 @@ from botorch.utils.sampling import sample_simplex
 from torch import Tensor
 
 from lab.algorithms.mobo.adapter import BoTorchAdapter
+from lab.algorithms.mobo.baseline_pruning import prune_baseline
 from lab.algorithms.mobo.column_partitioning import ColumnPartitioning
 from lab.algorithms.mobo.gp import GenomeGP
+from lab.algorithms.mobo.joint_samples import NEHVIJointRows, NEIJointRows
 from lab.errors import ConfigError
 
 ACQUISITIONS = ("qehvi", "qnehvi", "qparego")
 
 
-class _ColumnCells:
-    """Decompose each sampled baseline front with :class:`ColumnPartitioning` (exact, one
-    vectorized pass) instead of BoTorch's ``FastNondominatedPartitioning`` (exact, Python
-    loops): the same improvement values at a fraction of the cost for three or more
-    objectives. Two-objective fronts keep BoTorch's own batched 2-D algorithm."""
+class _LabNEHVI(NEHVIJointRows):
+    """Two exact replacements inside BoTorch's noisy hypervolume acquisitions, each switchable:
+
+    - ``partitioning="columns"``: decompose each sampled baseline front with
+      :class:`ColumnPartitioning` (exact, one vectorized pass) instead of BoTorch's
+      ``FastNondominatedPartitioning`` (exact, Python loops): the same improvement values at a
+      fraction of the cost for three or more objectives (two-objective fronts keep BoTorch's
+      batched 2-D algorithm);
+    - ``joint_sampling="cached"``: sample the candidates jointly with the baseline from the
+      baseline's cross-covariance computed once (:class:`CachedBaselineRows`) instead of a
+      joint posterior per candidate (:class:`NEHVIJointRows`).
+
+    ``"botorch"`` for either keeps BoTorch's own computation.
+    """
+
+    def __init__(self, *args: Any, partitioning: str = "columns", **kwargs: Any) -> None:
+        # Read by the parent's constructor (cell bounds), hence set before it runs.
+        object.__setattr__(self, "_partitioning", partitioning)
+        super().__init__(*args, **kwargs)
 
     def _set_cell_bounds(self, num_new_points: int) -> None:
-        if self.ref_point.shape[-1] > 2:  # type: ignore[attr-defined]
+        if self._partitioning == "columns" and self.ref_point.shape[-1] > 2:  # type: ignore[attr-defined]
             self.p_class, self.p_kwargs = ColumnPartitioning, {}
         super()._set_cell_bounds(num_new_points)  # type: ignore[misc]
 
 
-class LogNEHVI(_ColumnCells, qLogNoisyExpectedHypervolumeImprovement):
-    """BoTorch's ``qLogNoisyExpectedHypervolumeImprovement`` with column cells."""
+class LogNEHVI(_LabNEHVI, qLogNoisyExpectedHypervolumeImprovement):
+    """BoTorch's ``qLogNoisyExpectedHypervolumeImprovement`` with the lab's exact shortcuts."""
 
 
-class NEHVI(_ColumnCells, qNoisyExpectedHypervolumeImprovement):
-    """BoTorch's ``qNoisyExpectedHypervolumeImprovement`` with column cells."""
+class NEHVI(_LabNEHVI, qNoisyExpectedHypervolumeImprovement):
+    """BoTorch's ``qNoisyExpectedHypervolumeImprovement`` with the lab's exact shortcuts."""
+
+
+class LogNEI(NEIJointRows, qLogNoisyExpectedImprovement):
+    """BoTorch's ``qLogNoisyExpectedImprovement`` sampling candidates from cached baseline
+    rows (``joint_sampling``)."""
+
+
+class NEI(NEIJointRows, qNoisyExpectedImprovement):
+    """BoTorch's ``qNoisyExpectedImprovement`` sampling candidates from cached baseline rows
+    (``joint_sampling``)."""
 
 
 @dataclass
@@ -97,6 +124,9 @@ class AcquisitionContext:
             non-zero frequency.
         partitioning: ``columns`` (:class:`ColumnPartitioning`) or ``botorch``
             (``FastNondominatedPartitioning``), for ``qnehvi``'s sampled fronts.
+        joint_sampling: ``cached`` (:mod:`~lab.algorithms.mobo.joint_samples`) or
+            ``botorch`` (a joint posterior per candidate), for the samples of ``qnehvi`` and
+            ``qparego`` at the candidates.
     """
 
     model: GenomeGP
@@ -108,6 +138,7 @@ class AcquisitionContext:
     prune_samples: int = 128
     max_baseline: int | None = None
     partitioning: str = "columns"
+    joint_sampling: str = "cached"
 
 
 def _max_frac(ctx: AcquisitionContext, n: int) -> float:
@@ -157,24 +188,18 @@ def build_acquisition(
         )
     if kind == "qnehvi":
         plausible = plausible_baseline(ctx)
-        X_baseline = prune_inferior_points_multi_objective(
-            model=ctx.model,
-            X=plausible,
-            ref_point=ref_point,
+        X_baseline = prune_baseline(
+            ctx.model,
+            plausible,
+            ref_point,
             objective=objective,
             constraints=constraints,
             num_samples=ctx.prune_samples,
             max_frac=_max_frac(ctx, plausible.shape[0]),
         )
-        if ctx.partitioning == "columns":
-            cls = LogNEHVI if log else NEHVI
-        else:
-            cls = (
-                qLogNoisyExpectedHypervolumeImprovement
-                if log
-                else qNoisyExpectedHypervolumeImprovement
-            )
-        return cls(
+        return (LogNEHVI if log else NEHVI)(
+            partitioning=ctx.partitioning,
+            joint_sampling=ctx.joint_sampling,
             model=ctx.model,
             ref_point=ref_point,
             X_baseline=X_baseline,
@@ -204,8 +229,8 @@ def build_acquisition(
             num_samples=ctx.prune_samples,
             max_frac=_max_frac(ctx, plausible.shape[0]),
         )
-        cls = qLogNoisyExpectedImprovement if log else qNoisyExpectedImprovement
-        return cls(
+        return (LogNEI if log else NEI)(
+            joint_sampling=ctx.joint_sampling,
             model=ctx.model,
             X_baseline=X_baseline,
             sampler=sampler,

@@ -164,6 +164,13 @@ class MOBOParams(AlgorithmParams):
         "FastNondominatedPartitioning); both exact: the plain acquisition's values are the "
         "same, the log variant's differ only by its smoothing of each cell",
     )
+    joint_sampling: Literal["cached", "botorch"] = Field(
+        default="cached",
+        description="how qnehvi and qparego sample each candidate jointly with their baseline: "
+        "cached (the "
+        "baseline's cross-covariance once per acquisition) or botorch (BoTorch's joint "
+        "posterior per candidate); the same samples up to rounding",
+    )
     chunk_size: Int = Field(
         default=4096, ge=1, description="candidates per chunk of the posterior and screening"
     )
@@ -313,6 +320,7 @@ class BayesianOptimization(Algorithm):
             seed=seed,
             max_baseline=self.max_baseline,
             partitioning=self.params.partitioning,
+            joint_sampling=self.params.joint_sampling,
         )
         picked: list[int] = []
         acqf: AcquisitionFunction | None = None
@@ -459,7 +467,13 @@ class BayesianOptimization(Algorithm):
             if not np.isfinite(best):  # nothing feasible yet: find feasibility first
                 return feasible.cpu().numpy()
             ei = expected_scalarized_improvement(
-                mg.obj_mean, mg.obj_std, base, scal, best, chunk_size=self.chunk_size
+                mg.obj_mean,
+                mg.obj_std,
+                base,
+                scal,
+                best,
+                chunk_size=self.chunk_size,
+                monotone=bool((weights >= 0).all()),  # BoTorch's Chebyshev: min + sum
             )
             return (ei * feasible).cpu().numpy()
 

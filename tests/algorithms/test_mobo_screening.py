@@ -147,3 +147,20 @@ def test_monotone_bound_skips_only_points_that_cannot_improve(m: int) -> None:
     fast = expected_scalarized_improvement(mean, std, base, scal, best, chunk_size=512, monotone=True)  # fmt: skip
     assert 20 < int((full > 0).sum()) < 1500
     torch.testing.assert_close(fast, full, rtol=0, atol=0)
+
+
+def test_qehvi_and_screening_share_the_observed_decomposition() -> None:
+    from lab.algorithms.mobo.acquisition import build_acquisition, observed_partitioning
+    from lab.algorithms.mobo.adapter import BoTorchAdapter
+    from lab.problems import get_problem
+    from tests.algorithms.test_mobo_adapter import CPU, _context
+
+    problem = get_problem("nbg-cora-err-lat-params")
+    ctx = _context(problem, BoTorchAdapter(problem, device=CPU), n=40, mc=8)
+    shared = observed_partitioning(ctx)
+    assert observed_partitioning(ctx) is shared
+    lower, upper = hypercells(ctx.front, ctx.adapter.ref_point())
+    torch.testing.assert_close(shared.get_hypercell_bounds(), torch.stack([lower, upper]))
+    assert lower.shape[0] > 3
+    acqf = build_acquisition("qehvi", ctx)
+    torch.testing.assert_close(acqf.cell_lower_bounds, lower)

@@ -25,7 +25,7 @@ Outcome constraints are BoTorch constraint callables on the model's constraint o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -139,6 +139,19 @@ class AcquisitionContext:
     max_baseline: int | None = None
     partitioning: str = "columns"
     joint_sampling: str = "cached"
+    _partitioning: FastNondominatedPartitioning | None = field(default=None, repr=False)
+
+
+def observed_partitioning(ctx: AcquisitionContext) -> FastNondominatedPartitioning:
+    """BoTorch's box decomposition of the region not dominated by the observed front (points
+    better than the reference point), computed once per context: qEHVI's acquisition and the
+    screening share it (for 3 objectives and a few dozen front points it costs ~30 ms)."""
+    ref_point = ctx.adapter.ref_point()
+    cached = ctx._partitioning
+    if cached is None or not torch.equal(cached.ref_point, ref_point):
+        front = ctx.front[(ctx.front > ref_point).all(-1)]
+        cached = ctx._partitioning = FastNondominatedPartitioning(ref_point=ref_point, Y=front)
+    return cached
 
 
 def _max_frac(ctx: AcquisitionContext, n: int) -> float:
@@ -173,9 +186,7 @@ def build_acquisition(
     constraints = adapter.constraints() or None
     ref_point = adapter.ref_point()
     if kind == "qehvi":
-        partitioning = FastNondominatedPartitioning(
-            ref_point=ref_point, Y=ctx.front[(ctx.front > ref_point).all(-1)]
-        )
+        partitioning = observed_partitioning(ctx)
         cls = qLogExpectedHypervolumeImprovement if log else qExpectedHypervolumeImprovement
         return cls(
             model=ctx.model,

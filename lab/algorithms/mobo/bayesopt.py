@@ -62,6 +62,7 @@ from lab.algorithms.mobo.acquisition import (
     build_acquisition,
     chebyshev_weights,
     evaluate_acquisition,
+    observed_partitioning,
 )
 from lab.algorithms.mobo.adapter import BoTorchAdapter
 from lab.algorithms.mobo.candidates import candidate_rows, local_search
@@ -433,8 +434,10 @@ class BayesianOptimization(Algorithm):
         pending = lookup(np.asarray(picked, dtype=np.int64)) if picked else None
         ref = self.adapter.ref_point()
         if self.acquisition in ("qehvi", "qnehvi"):
-            believed = front if pending is None else torch.cat([front, pending.obj_mean])
-            lower, upper = hypercells(believed, ref)
+            if pending is None:  # the decomposition the qEHVI acquisition uses too
+                lower, upper = observed_partitioning(ctx).get_hypercell_bounds()
+            else:
+                lower, upper = hypercells(torch.cat([front, pending.obj_mean]), ref)
 
             def score(rows: np.ndarray) -> np.ndarray:
                 mg = lookup(rows)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,25 @@ def make_kernel(
             ard_num_dims=int(sum(cardinalities)), batch_shape=batch_shape
         )
     raise ConfigError(f"kernel {kind!r} is not one of {list(KERNELS)}")
+
+
+@dataclass
+class DenseParts:
+    """The closed-form latent posterior of a :class:`GenomeGP` at ``B`` batch elements of
+    ``q`` points each (``N = B q``), in the standardized units.
+
+    Attributes:
+        mean: ``k x B x q`` means.
+        cov: ``k x B x q x q`` covariances within each batch element.
+        V: ``k x n x N`` ``L^-1 k(X_train, X)`` (``L`` the training factor), from which the
+            covariance with any other points ``Z`` is ``k(X, Z) - V' (L^-1 k(X_train, Z))``.
+        onehot: ``N x D`` one-hot rows of the points.
+    """
+
+    mean: Tensor
+    cov: Tensor
+    V: Tensor
+    onehot: Tensor
 
 
 class GenomeGP(SingleTaskGP):
@@ -320,7 +340,18 @@ class GenomeGP(SingleTaskGP):
     def _dense_posterior(self, X: Tensor) -> tuple[Tensor, Tensor]:
         """Latent posterior means (``batch x k x q``) and covariances (``batch x k x q x q``)
         at ``X`` (``batch x q x d`` genomes), in the standardized units."""
-        *batch, q, d = X.shape
+        *batch, q, _ = X.shape
+        parts = self.dense_parts(X)
+        k = parts.mean.shape[0]
+        mean = parts.mean.transpose(0, 1).reshape(*batch, k, q)
+        cov = parts.cov.transpose(0, 1).reshape(*batch, k, q, q)
+        return mean, cov
+
+    def dense_parts(self, X: Tensor) -> DenseParts:
+        """The closed-form posterior at ``X`` (``batch x q x d`` genomes, flattened into
+        ``B`` batch elements), in the standardized units, with what a caller needs to extend
+        it: see :class:`DenseParts`."""
+        q, d = X.shape[-2:]
         L, alpha = self._posterior_cache()  # k x n x n, k x n
         form = self.kernel_form()
         k = L.shape[0]
@@ -333,9 +364,7 @@ class GenomeGP(SingleTaskGP):
         form_b = tuple(t.reshape(k, 1, *t.shape[1:]) for t in form)  # broadcast over B
         Vq = V.reshape(k, -1, B, q).permute(0, 2, 1, 3)  # k x B x n x q
         cov = cross_kernel(hq, hq, form_b) - Vq.transpose(-1, -2) @ Vq  # k x B x q x q
-        mean = mean.reshape(k, B, q).transpose(0, 1).reshape(*batch, k, q)
-        cov = cov.transpose(0, 1).reshape(*batch, k, q, q)
-        return mean, cov
+        return DenseParts(mean=mean.reshape(k, B, q), cov=cov, V=V, onehot=h)
 
     @torch.no_grad()
     def marginals(self, X: Tensor, *, chunk_size: int = 4096) -> tuple[Tensor, Tensor]:

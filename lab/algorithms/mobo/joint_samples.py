@@ -1,8 +1,8 @@
 """Posterior samples of new points jointly with a cached baseline, without recomputing the
 baseline's covariance for every candidate.
 
-BoTorch's cached-root acquisitions (``qNEHVI``, ``qNEI`` with ``cache_root``) sample ``f(X)`` jointly with
-the evaluated baseline ``X_b``: they factor the baseline's posterior covariance once
+BoTorch's cached-root acquisitions (``qNEHVI``, ``qNEI`` with ``cache_root``) sample ``f(X)``
+jointly with the evaluated baseline ``X_b``: they factor the baseline's posterior covariance once
 (``L_b``) and, for each call, need only the ``q`` new rows of the joint covariance. To get them
 they ask the model for the posterior of ``[X_b, X]`` for every candidate, and GPyTorch computes
 ``L^-1 k(X_train, [X_b, X])`` -- the whole baseline block again -- for each of them: at 200
@@ -10,11 +10,12 @@ evaluations, ~90 % of the arithmetic of scoring 64 candidates recomputes the sam
 ``n x n_b`` block 64 times (their code carries a TODO saying so).
 
 :class:`BaselineCross` keeps ``V_b = L^-1 k(X_train, X_b)`` of a :class:`GenomeGP` and forms
-the new rows, ``k(X, [X_b, X]) - V_X' [V_b, V_X]``, per candidate in ``O(n (n_b + q))``.
-:class:`CachedBaselineRows` plugs it into BoTorch's own ``sample_cached_cholesky`` arithmetic,
-for qNEHVI (:class:`NEHVIJointRows`) and for qNEI, qParEGO's acquisition (:class:`NEIJointRows`)
-(the same base samples, the same block-Cholesky update), so the samples equal BoTorch's up to
-rounding; anything it does not cover (another model, uncached pending points, a failed update)
+the new rows, ``k(X, [X_b, X]) - V_X' [V_b, V_X]``, per candidate in ``O(n (n_b + q))``
+(``V_X`` and the ``q x q`` block from :meth:`GenomeGP.dense_parts`).
+:class:`CachedBaselineRows` plugs it into BoTorch's own ``sample_cached_cholesky`` arithmetic
+(the same base samples, the same block-Cholesky update) for qNEHVI (:class:`NEHVIJointRows`)
+and for qNEI, qParEGO's acquisition (:class:`NEIJointRows`), so the samples equal BoTorch's up
+to rounding; anything it does not cover (another model, uncached pending points, a failed update)
 goes through BoTorch's path.
 """
 
@@ -44,13 +45,11 @@ class BaselineCross:
         self.model = model
         self.X_baseline = X_baseline
         with torch.no_grad():
-            self.L, self.alpha = model._posterior_cache()  # k x n x n, k x n (standardized)
+            L, _ = model._posterior_cache()  # k x n x n (standardized)
             self.form = tuple(t.detach() for t in model.kernel_form())
-            self.const = model.mean_module.constant.detach().reshape(-1)  # k
-            self.h_train = model._train_onehot  # n x D
             self.h_base = onehot_torch(X_baseline, model.cardinalities)  # n_b x D
-            K_tb = cross_kernel(self.h_train, self.h_base, self.form)  # k x n x n_b
-            self.V_base = torch.linalg.solve_triangular(self.L, K_tb, upper=False)
+            K_tb = cross_kernel(model._train_onehot, self.h_base, self.form)  # k x n x n_b
+            self.V_base = torch.linalg.solve_triangular(L, K_tb, upper=False)
             self.scale = model.outcome_transform.stdvs.detach().reshape(-1)  # k
             self.shift = model.outcome_transform.means.detach().reshape(-1)  # k
 
@@ -65,25 +64,16 @@ class BaselineCross:
         Returns:
             ``batch x q x k`` means and ``batch x k x q x (n_b + q)`` covariance rows.
         """
-        *batch, q, d = X.shape
-        k = self.L.shape[0]
-        h = onehot_torch(X.reshape(-1, d), self.model.cardinalities)  # N x D, N = B q
-        K_xt = cross_kernel(h, self.h_train, self.form)  # k x N x n
-        mean = self.const[:, None] + (K_xt @ self.alpha.unsqueeze(-1)).squeeze(-1)  # k x N
-        V_x = torch.linalg.solve_triangular(self.L, K_xt.transpose(-1, -2), upper=False)
-        cov_xb = cross_kernel(h, self.h_base, self.form) - V_x.transpose(-1, -2) @ self.V_base
-        B = cov_xb.shape[1] // q
-        # Within each batch element, the q x q block of the new points among themselves.
-        hq = h.reshape(B, q, -1)
-        Vq = V_x.reshape(k, -1, B, q).permute(0, 2, 1, 3)  # k x B x n x q
-        form_b = tuple(t.reshape(k, 1, *t.shape[1:]) for t in self.form)  # broadcast over B
-        K_xx = cross_kernel(hq.unsqueeze(0), hq.unsqueeze(0), form_b)  # k x B x q x q
-        cov_xx = K_xx - Vq.transpose(-1, -2) @ Vq
-        rows = torch.cat([cov_xb.reshape(k, B, q, -1), cov_xx], dim=-1)  # k x B x q x (n_b+q)
+        *batch, q, _ = X.shape
+        parts = self.model.dense_parts(X)
+        k, B = parts.mean.shape[:2]
+        cov_xb = cross_kernel(parts.onehot, self.h_base, self.form)  # k x N x n_b
+        cov_xb = cov_xb - parts.V.transpose(-1, -2) @ self.V_base
+        rows = torch.cat([cov_xb.reshape(k, B, q, -1), parts.cov], dim=-1)  # k x B x q x (n_b+q)
         scale2 = self.scale.square().reshape(k, 1, 1, 1)
         rows = (rows * scale2).permute(1, 0, 2, 3).reshape(*batch, k, q, -1)
-        mean = (self.shift[:, None] + self.scale[:, None] * mean).T.reshape(*batch, q, k)
-        return mean, rows
+        mean = self.shift.reshape(k, 1, 1) + self.scale.reshape(k, 1, 1) * parts.mean
+        return mean.permute(1, 2, 0).reshape(*batch, q, k), rows
 
 
 class CachedBaselineRows:

@@ -57,6 +57,7 @@ from lab.algorithms.mobo.baseline_pruning import prune_baseline
 from lab.algorithms.mobo.column_partitioning import ColumnPartitioning
 from lab.algorithms.mobo.gp import GenomeGP
 from lab.algorithms.mobo.joint_samples import NEHVIJointRows, NEIJointRows
+from lab.algorithms.mobo.screening import front_partitioning
 from lab.errors import ConfigError
 
 ACQUISITIONS = ("qehvi", "qnehvi", "qparego")
@@ -149,8 +150,7 @@ def observed_partitioning(ctx: AcquisitionContext) -> FastNondominatedPartitioni
     ref_point = ctx.adapter.ref_point()
     cached = ctx._partitioning
     if cached is None or not torch.equal(cached.ref_point, ref_point):
-        front = ctx.front[(ctx.front > ref_point).all(-1)]
-        cached = ctx._partitioning = FastNondominatedPartitioning(ref_point=ref_point, Y=front)
+        cached = ctx._partitioning = front_partitioning(ctx.front, ref_point)
     return cached
 
 

@@ -4,15 +4,18 @@ The GPs of ``B`` seeds (``k`` outputs each) form one batched :class:`GenomeGP` w
 shape ``B x k``. BoTorch's batched L-BFGS-B (``fmin_l_bfgs_b_batched``, the optimizer
 ``fit_gpytorch_mll`` already uses for the ``k`` outputs of one seed) then optimizes the
 ``B * k`` hyperparameter vectors as independent problems: each has its own line search, its
-own convergence test and its own iteration count, so a seed's fitted hyperparameters do not
-depend on which seeds share the batch. Only the arithmetic is shared (one batched kernel,
-Cholesky and gradient evaluation per L-BFGS-B step instead of ``B``).
+own convergence test and its own iteration count. Only the arithmetic is shared (one batched
+kernel, Cholesky and gradient evaluation per L-BFGS-B step instead of ``B``) -- and torch rounds
+that arithmetic with the batch's size and layout, so over many warm refits a seed's
+hyperparameters can drift from the ones it gets alone. The seed-batch engine
+(:mod:`lab.algorithms.mobo.seed_batch`) therefore calls :func:`fit_seed_batch` with one seed
+at a time.
 
 A seed whose attempt fails (a line search that cannot progress, as BoTorch judges it, or a
 kernel matrix that is not positive definite: then every seed of the batch first tries again in
-a batch of its own) is fitted again alone by :meth:`GenomeGP.fit` (BoTorch's ``fit_gpytorch_mll``: the same first attempt, then retries
-from hyperparameters drawn from the priors with the seed's own torch RNG): exactly what the
-seed would get in a batch of one.
+a batch of its own) is fitted again alone by :meth:`GenomeGP.fit` (BoTorch's
+``fit_gpytorch_mll``: the same first attempt, then retries from hyperparameters drawn from the
+priors with the seed's own torch RNG): exactly what the seed would get in a batch of one.
 """
 
 from __future__ import annotations

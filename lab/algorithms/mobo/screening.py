@@ -32,9 +32,16 @@ _SQRT_HALF_PI = math.sqrt(math.pi / 2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
+def front_partitioning(front: Tensor, ref_point: Tensor) -> FastNondominatedPartitioning:
+    """BoTorch's ``FastNondominatedPartitioning`` of the region that dominates ``ref_point``
+    and is not dominated by ``front`` (maximization; ``p x m`` outcomes, ``p >= 0``; the
+    points not better than ``ref_point`` left out)."""
+    front = front[(front > ref_point).all(dim=-1)]
+    return FastNondominatedPartitioning(ref_point=ref_point, Y=front)
+
+
 def hypercells(front: Tensor, ref_point: Tensor) -> tuple[Tensor, Tensor]:
-    """Box decomposition of the region that dominates ``ref_point`` and is not dominated by
-    ``front`` (maximization), by BoTorch's ``FastNondominatedPartitioning``.
+    """Cells of :func:`front_partitioning`.
 
     Args:
         front: ``p x m`` observed (feasible) outcomes, ``p >= 0``.
@@ -43,8 +50,7 @@ def hypercells(front: Tensor, ref_point: Tensor) -> tuple[Tensor, Tensor]:
     Returns:
         Lower and upper cell bounds, each ``C x m`` (upper bounds may be ``inf``).
     """
-    front = front[(front > ref_point).all(dim=-1)]
-    bounds = FastNondominatedPartitioning(ref_point=ref_point, Y=front).get_hypercell_bounds()
+    bounds = front_partitioning(front, ref_point).get_hypercell_bounds()
     return bounds[0], bounds[1]
 
 

@@ -11,15 +11,65 @@ BoTorch, Optuna) load only when their entry is asked for::
     SPACES.register("big", "my_package.spaces:BigSpace")   # imported by SPACES.get("big")
     SPACES.get("nasbench201")     # the class
     SPACES.get("nasbench-201")    # UnknownNameError: ... valid: big, nasbench201
+
+It also holds the lab's one **name rule** (:func:`check_name`): the names a user's file gives to
+benchmarks, problems, algorithm labels, experiments, figure recipes and surrogates become file and
+folder names (``results/<experiment>/``, ``<figure>-<problem>.pdf``, ``surrogates/<name>/``), so
+they are letters, digits, ``.``, ``_`` and ``-``, start with a letter or digit and are at most
+:data:`MAX_NAME_LENGTH` characters: no path separator, no ``..``, no newline, nothing a shell or a
+terminal reads specially.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator, Mapping
 from typing import Generic, TypeVar
 
-from lab.errors import DuplicateNameError, unknown_name
+from lab.errors import ConfigError, DuplicateNameError, unknown_name
+
+#: The name rule, matched with ``fullmatch`` (``re.match`` with ``$`` would accept a trailing
+#: newline, which then names a folder).
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: Longest name, in characters: a name is one part of file names that add a prefix and a suffix
+#: (``fidelity-<problem>-<table>-summary.csv``), and file systems allow 255 bytes per part.
+MAX_NAME_LENGTH = 100
+#: The rule in words, for messages.
+NAME_RULE = (
+    f"use only letters, digits, '.', '_' and '-', starting with a letter or digit, at most "
+    f"{MAX_NAME_LENGTH} characters"
+)
+
+
+def is_valid_name(name: object) -> bool:
+    """Whether ``name`` is a string that follows the name rule (see the module docstring)."""
+    return (
+        isinstance(name, str)
+        and len(name) <= MAX_NAME_LENGTH
+        and NAME_PATTERN.fullmatch(name) is not None
+    )
+
+
+def check_name(
+    name: object, *, what: str, why: str = "", error: type[Exception] = ConfigError
+) -> str:
+    """``name`` if it follows the name rule, else ``error`` (a :class:`~lab.errors.ConfigError`
+    by default) naming ``what`` the name is, the value and the rule.
+
+    Args:
+        name: the name to check.
+        what: what it names, for the message (``"problem name"``).
+        why: what the name becomes, for the message (``"it names a folder of the results
+            store"``).
+        error: the exception class raised.
+    """
+    if is_valid_name(name):
+        return name  # type: ignore[return-value]
+    shown = repr(name) if len(repr(name)) <= 80 else repr(name)[:77] + "..."
+    reason = f" ({why})" if why else ""
+    raise error(f"{shown} is not a valid {what}; {NAME_RULE}{reason}")
+
 
 T = TypeVar("T")
 

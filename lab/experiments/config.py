@@ -26,7 +26,12 @@ A sweep file looks like::
 
 Loading validates everything a run would need later (problem and algorithm names,
 hyperparameter names, sizes) and raises :class:`lab.errors.ConfigError` naming the file, the
-field and the valid values.
+field and the valid values. Names follow the lab's one name rule
+(:func:`lab.registry.check_name`: the experiment names a folder), a problem given by its exact
+name selects that problem before it is read as a glob pattern, and the design is bounded:
+problems x seeds x algorithm variants, counted before anything is expanded, is at most
+:func:`max_runs` (``$LAB_MAX_RUNS``, default :data:`DEFAULT_MAX_RUNS`), so that a short file
+cannot ask for a billion runs.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ import hashlib
 import importlib
 import itertools
 import json
-import re
+import math
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,9 +59,49 @@ from pydantic import (
 from lab.algorithms.params import DEFAULT_N_INIT
 from lab.config_file import error_lines, field_path, format_validation_error, read_yaml
 from lab.errors import ConfigError, LabError
+from lab.registry import check_name
 from lab.run_ids import canonical_json
 
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Environment variable that sets :func:`max_runs`.
+MAX_RUNS_ENV = "LAB_MAX_RUNS"
+#: Most runs one sweep config may expand to (seeds x algorithm variants x problems) unless
+#: ``$LAB_MAX_RUNS`` says otherwise: 15 times the largest sweep of ``experiments/`` (45 problems
+#: x 30 seeds x 37 variants), and few enough that expanding them takes about two seconds and
+#: listing them (``lab run --dry-run``) well under a minute and 1 GB. A larger design is almost
+#: always a typo (``seeds: 1000000000``) or a grid that multiplies out unseen.
+DEFAULT_MAX_RUNS = 50_000
+
+
+def max_runs() -> int:
+    """The most runs a sweep config may expand to: ``$LAB_MAX_RUNS`` or
+    :data:`DEFAULT_MAX_RUNS`.
+
+    Raises:
+        ConfigError: the variable is set but is not a whole number >= 1.
+    """
+    raw = os.environ.get(MAX_RUNS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_RUNS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(
+            f"${MAX_RUNS_ENV}={raw!r} is not a whole number >= 1; set it to the most runs a "
+            f"sweep may expand to (default {DEFAULT_MAX_RUNS}) or unset it"
+        )
+    return value
+
+
+def _too_many_runs(count: int, what: str) -> ConfigError:
+    """The error of a design of ``count`` runs (``what`` says which part makes them)."""
+    bound = max_runs()
+    return ConfigError(
+        f"{what} {count:,} runs, more than the bound of {bound:,}; use fewer seeds, "
+        f"problems or grid values, or raise the bound with ${MAX_RUNS_ENV} (e.g. "
+        f"{MAX_RUNS_ENV}={count} lab run ...) if you mean it"
+    )
 
 
 def _json_value(value: Any, where: str) -> Any:
@@ -100,9 +146,9 @@ class AlgorithmEntry(BaseModel):
     @field_validator("label")
     @classmethod
     def _label_chars(cls, label: str | None) -> str | None:
-        if label is not None and not label.strip():
-            raise ConfigError("label must not be empty")
-        return label
+        if label is None:
+            return None
+        return check_name(label, what="algorithm label", why="it names the variant in tables")
 
     @field_validator("grid")
     @classmethod
@@ -148,12 +194,9 @@ class SweepConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _safe_name(cls, name: str) -> str:
-        if not _NAME_RE.match(name):
-            raise ConfigError(
-                f"{name!r} is not a valid experiment name; use letters, digits, '.', '_', '-' "
-                "(it names a folder of the results store)"
-            )
-        return name
+        return check_name(
+            name, what="experiment name", why="it names a folder of the results store"
+        )
 
     @field_validator("imports", mode="before")
     @classmethod
@@ -180,15 +223,17 @@ class SweepConfig(BaseModel):
         for pattern in value:
             if not isinstance(pattern, str):
                 raise ConfigError(f"{pattern!r} is not a problem name or glob pattern")
-            if any(ch in pattern for ch in "*?["):
-                hits = fnmatch.filter(available, pattern)
-            elif pattern in available:
+            # An exact name always selects itself, before it is read as a glob pattern (a name
+            # such as "tp-[red]x" would otherwise match "tp-rx", "tp-ex", "tp-dx" but not itself).
+            if pattern in available:
                 hits = [pattern]
             elif pattern in declared:
                 raise ConfigError(
                     f"problem {pattern!r} is declared but its benchmark table is not available "
                     "here; build or import it (`lab bench list` shows what is available)"
                 )
+            elif any(ch in pattern for ch in "*?["):
+                hits = fnmatch.filter(available, pattern)
             else:
                 hits = []
             if not hits:
@@ -207,6 +252,9 @@ class SweepConfig(BaseModel):
         if isinstance(value, int):
             if value < 1:
                 raise ConfigError(f"{message}, got {value}")
+            # Checked before the list is built: a count of 10^9 would take tens of GB.
+            if value > max_runs():
+                raise _too_many_runs(value, f"{value:,} seeds make at least")
             return list(range(value))
         if isinstance(value, list | tuple):
             if not value or any(
@@ -225,8 +273,22 @@ class SweepConfig(BaseModel):
             return [value]
         return value
 
+    def run_count(self) -> int:
+        """Runs the sweep expands to (problems x seeds x algorithm variants), computed without
+        expanding anything."""
+        return len(self.problems) * len(self.seeds) * sum(variant_count(a) for a in self.algorithms)
+
     @model_validator(mode="after")
     def _sizes(self) -> SweepConfig:
+        # First, before anything below expands the grids (10^8 variants would take minutes and
+        # then all memory).
+        count = self.run_count()
+        if count > max_runs():
+            raise _too_many_runs(
+                count,
+                f"the design ({len(self.problems)} problem(s) x {len(self.seeds)} seed(s) x "
+                f"{sum(variant_count(a) for a in self.algorithms)} algorithm variant(s)) makes",
+            )
         if self.n_init > self.budget:
             raise ConfigError(
                 f"n_init ({self.n_init}) exceeds budget ({self.budget}); the initial design is "
@@ -255,6 +317,11 @@ class SweepConfig(BaseModel):
 
 def _format_value(value: Any) -> str:
     return value if isinstance(value, str) else canonical_json(value)
+
+
+def variant_count(entry: AlgorithmEntry) -> int:
+    """Variants of one algorithm entry: the product of its grid's lengths (1 without a grid)."""
+    return math.prod(len(values) for values in entry.grid.values())
 
 
 def algorithm_variants(entry: AlgorithmEntry) -> list[tuple[str, dict[str, Any]]]:

@@ -10,29 +10,25 @@ edited to add a kind; the recipe schema, the renderer and the error messages fin
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lab.errors import ConfigError, DuplicateNameError, FigureError
+from lab.errors import DuplicateNameError, FigureError
 from lab.figures.style import figure_width
-
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+from lab.registry import check_name
 
 Width = Literal["single", "double"] | Annotated[float, Field(gt=0.5, le=20.0)]
 
 
 def check_file_name(value: str | None, what: str) -> str | None:
-    """``value`` if it can be a file name (letters, digits, ``._-``), else ``ConfigError``."""
-    if value is not None and not _NAME_RE.match(value):
-        raise ConfigError(
-            f"{what} {value!r} must start with a letter or digit and use only letters, digits, "
-            "'.', '_' and '-' (it becomes a file name)"
-        )
-    return value
+    """``value`` if it follows the lab's name rule (:func:`lab.registry.check_name`), else
+    ``ConfigError``."""
+    if value is None:
+        return None
+    return check_name(value, what=what, why="it becomes a file name")
 
 
 @dataclass(frozen=True)

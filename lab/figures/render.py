@@ -22,6 +22,7 @@ from lab.figures.sources import ExperimentSource
 from lab.figures.style import paper_style
 from lab.figures.units import display_names
 from lab.fileio import atomic_write_text, write_json
+from lab.registry import NAME_RULE, is_valid_name
 
 INDEX_FILE = "figures.json"
 #: Version of the index layout.
@@ -146,6 +147,11 @@ def render_recipe(
                 continue
             for d in drawn:
                 name = spec.stem() if d.suffix is None else f"{spec.stem()}-{d.suffix}"
+                if not is_valid_name(name):
+                    # The suffix names a problem of the results store, which may come from
+                    # someone else: a name such as "../x" must not write outside the folder.
+                    report.skipped.append((name, f"not a valid file name; {NAME_RULE}"))
+                    continue
                 paths = save_figure(d.figure, directory / name, recipe.formats, dpi=recipe.dpi)
                 report.figures.append(
                     RenderedFigure(

@@ -30,10 +30,11 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lab.config_file import error_lines, read_yaml, validate
 from lab.errors import ConfigError
+from lab.registry import check_name
 
 
 class ObjectiveSpec(BaseModel):
@@ -75,6 +76,17 @@ class ProblemSpec(BaseModel):
     objectives: tuple[ObjectiveSpec, ...] = Field(min_length=2, max_length=6)
     constraints: tuple[ConstraintSpec, ...] = ()
     source: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _problem_name(cls, name: str) -> str:
+        # A problem's name becomes part of file names (a figure per problem, fidelity tables).
+        return check_name(name, what="problem name", why="it becomes part of file names")
+
+    @field_validator("benchmark")
+    @classmethod
+    def _benchmark_name(cls, name: str) -> str:
+        return check_name(name, what="benchmark name", why="it names the table's file")
 
 
 class ProblemTemplate(BaseModel):

@@ -21,7 +21,6 @@ surrogates folder is ``$LAB_SURROGATES_DIR`` or ``./surrogates/`` of the working
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import numpy as np
 
 from lab.errors import LabError, SurrogateError, SurrogateFileError, unknown_name
 from lab.fileio import sha256_file, write_json
+from lab.registry import check_name as check_lab_name
 from lab.surrogates.predictors import load_predictor
 from lab.surrogates.safe_io import read_json
 from lab.surrogates.surrogate import Surrogate
@@ -40,7 +40,6 @@ from lab.writable_folder import writable_folder
 
 SURROGATES_ENV = "LAB_SURROGATES_DIR"
 ARTIFACT_FORMAT_VERSION = 2
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SURROGATE_FILE = "surrogate.json"
 CARD_FILE = "card.json"
 CARD_MD_FILE = "card.md"
@@ -55,13 +54,11 @@ def surrogates_dir() -> Path:
 
 
 def check_name(name: str) -> str:
-    """``name`` if it is a valid surrogate (or table) name, else a :class:`SurrogateError`."""
-    if not NAME_PATTERN.match(name):
-        raise SurrogateError(
-            f"invalid name {name!r}: use letters, digits, '_', '.', '-', starting with a letter "
-            "or digit"
-        )
-    return name
+    """``name`` if it follows the lab's name rule (:func:`lab.registry.check_name`) for a
+    surrogate (or table) name, else a :class:`SurrogateError`."""
+    return check_lab_name(
+        name, what="surrogate name", why="it names a folder of surrogates", error=SurrogateError
+    )
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.read_bounds import check_parquet_cells
@@ -28,6 +28,7 @@ from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.config_file import YamlBounds, read_yaml, validate
 from lab.errors import BenchmarkFileError, ConfigError
 from lab.fileio import sha256_file
+from lab.registry import check_name
 
 #: Columns of the canonical table that a metric may not be named after.
 INTERNAL_COLUMNS = ("arch_id", "arch_str")
@@ -223,7 +224,7 @@ class SeedsSpec(_Strict):
 class UserTableSpec(_Strict):
     """Validated YAML spec of a user table (see the README for every field)."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str
     title: str | None = None
     file: str
     format: Literal["auto", "csv", "parquet", "json"] = "auto"
@@ -238,6 +239,11 @@ class UserTableSpec(_Strict):
     citation: str = ""
     licence: str = "unknown"
     source: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _benchmark_name(cls, name: str) -> str:
+        return check_name(name, what="benchmark name", why="it names the table's files")
 
     @model_validator(mode="after")
     def _check(self) -> UserTableSpec:

@@ -9,12 +9,12 @@ import math
 
 import pandas as pd
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from lab.analysis.result import AnalysisResult
 from lab.analysis.significance import TESTED_METRICS
+from lab.terminal_text import markup_safe
 
 _VERDICT_STYLE = {"better": "[green]better ▲[/]", "worse": "[red]worse ▼[/]", "tie": "tie"}
 
@@ -58,9 +58,9 @@ def problem_tables(result: AnalysisResult) -> list[Table]:
         paired = result.info.get("paired", {}).get(problem)
         test = "Wilcoxon, paired by seed" if paired else "Mann-Whitney"
         table = Table(
-            title=f"{escape(problem)}: normalized hypervolume of the returned set, judged on the "
-            "report metrics and, beside it, on the search metrics it saw",
-            caption=f"verdicts vs {escape(str(result.baseline))}: {test}, two-sided, Holm, "
+            title=f"{markup_safe(problem)}: normalized hypervolume of the returned set, judged on "
+            "the report metrics and, beside it, on the search metrics it saw",
+            caption=f"verdicts vs {markup_safe(str(result.baseline))}: {test}, two-sided, Holm, "
             f"alpha={result.alpha:g}; A12 = probability of being better, 95% bootstrap interval"
             if result.baseline
             else "no baseline: no verdicts",
@@ -80,7 +80,7 @@ def problem_tables(result: AnalysisResult) -> list[Table]:
             search_median = hv_search.loc[key, "median"] if key in hv_search.index else None
             is_base = label == result.baseline
             table.add_row(
-                escape(str(label)),
+                markup_safe(str(label)),
                 str(int(row["count"])),
                 _num(row["median"]),
                 _num(row["iqr"]),
@@ -116,7 +116,7 @@ def ranking_renderable(result: AnalysisResult) -> Group | Text:
     table.add_column("algorithm")
     table.add_column("average rank", justify="right")
     for label, rank in entry["average_ranks"].items():
-        table.add_row(escape(label), f"{rank:.2f}")
+        table.add_row(markup_safe(label), f"{rank:.2f}")
     friedman = entry.get("friedman_p")
     lines = [
         f"Friedman p = {friedman:.3g}"

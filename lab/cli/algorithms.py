@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from lab.cli.console import make_console
+from lab.terminal_text import markup_safe
 
 
 def algorithms_command(
@@ -28,25 +28,29 @@ def algorithms_command(
             table.add_column(column)
         for algo in algorithm_names():
             cls = algorithm_class(algo)
-            table.add_row(algo, escape(_summary(cls.__doc__)), escape(cls.Params.signature()))
+            table.add_row(
+                algo, markup_safe(_summary(cls.__doc__)), markup_safe(cls.Params.signature())
+            )
         console.print(table)
         return
     cls = algorithm_class(name)
-    console.print(f"[bold]{escape(name)}[/]: {escape(_summary(cls.__doc__))}")
+    console.print(f"[bold]{markup_safe(name)}[/]: {markup_safe(_summary(cls.__doc__))}")
     params = cls.Params.describe()
     if params:
         table = Table(title=f"Hyperparameters ({cls.Params.__name__})")
         for column in ("name", "type", "default", "valid", "meaning"):
             table.add_column(column)
         for p in params:
-            table.add_row(p.name, p.type, escape(p.default), p.range, escape(p.description))
+            table.add_row(
+                p.name, p.type, markup_safe(p.default), p.range, markup_safe(p.description)
+            )
         console.print(table)
     else:
         console.print("No hyperparameters.")
     if cls.references:
         console.print("References:")
         for ref in cls.references:
-            console.print(f"  - {escape(ref)}", highlight=False)
+            console.print(f"  - {markup_safe(ref)}", highlight=False)
 
 
 def _summary(doc: str | None) -> str:

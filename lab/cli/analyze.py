@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from lab.cli import options
 from lab.cli.console import make_console
+from lab.terminal_text import markup_safe
 
 if TYPE_CHECKING:
     from lab.analysis import AnalysisResult
@@ -64,8 +64,9 @@ def print_analysis(result: AnalysisResult, experiment: str) -> None:
 
     info = result.info
     console.print(
-        f"[bold]{experiment}[/]: {info['n_runs']} runs, {len(info['problems'])} problem(s), "
-        f"{len(info['algorithms'])} algorithm variant(s); baseline: {result.baseline or 'none'}"
+        f"[bold]{markup_safe(experiment)}[/]: {info['n_runs']} runs, {len(info['problems'])} "
+        f"problem(s), {len(info['algorithms'])} algorithm variant(s); baseline: "
+        f"{markup_safe(result.baseline or 'none')}"
     )
     if info.get("dropped_runs"):
         console.print(
@@ -73,7 +74,7 @@ def print_analysis(result: AnalysisResult, experiment: str) -> None:
             "left out (--allow-missing):[/]"
         )
         for line in info["dropped_runs"]:
-            console.print(f"  {escape(line)}", highlight=False)
+            console.print(f"  {markup_safe(line)}", highlight=False)
     if info["n_failed"]:
         console.print(
             f"[yellow]{info['n_failed']} failed run(s) left out[/] "

@@ -16,6 +16,7 @@ from lab.benchmarks.store import (
     recipes,
 )
 from lab.cli.console import make_console
+from lab.terminal_text import markup_safe
 
 bench_app = typer.Typer(
     help="Benchmark tables and the problems defined over them.", no_args_is_help=True
@@ -29,16 +30,16 @@ def list_benchmarks() -> None:
     from lab.problems.registry import problem_specs
 
     specs = problem_specs()
-    table = Table(title=f"Benchmarks (tables in {data_dir()})")
+    table = Table(title=f"Benchmarks (tables in {markup_safe(data_dir())})")
     for col in ("benchmark", "title", "datasets", "rows", "state", "problems"):
         table.add_column(col)
     for st in benchmark_status():
         n_problems = sum(1 for s in specs.values() if s.benchmark == st.name)
         state = "built" if st.built else ("buildable" if st.available else "raw files missing")
-        table.add_row(
+        table.add_row(*map(markup_safe, (
             st.name, st.title, f"{len(st.datasets)}: {', '.join(st.datasets)}",
             str(st.rows or "-"), state, str(n_problems),
-        )  # fmt: skip
+        )))  # fmt: skip
     console.print(table)
     ptable = Table(title="Problems")
     for col in ("problem", "benchmark", "objectives (search -> report)", "constraints"):
@@ -55,7 +56,7 @@ def list_benchmarks() -> None:
             f"{c.metric}{' <= ' + str(c.le) if c.le is not None else ' >= ' + str(c.ge)}"
             for c in spec.constraints
         )
-        ptable.add_row(name, spec.benchmark, objs, cons or "-")
+        ptable.add_row(*map(markup_safe, (name, spec.benchmark, objs, cons or "-")))
     console.print(ptable)
     _print_unavailable(specs, available)
 
@@ -81,7 +82,9 @@ def _print_unavailable(specs: dict, available: set[str]) -> None:
             )
         else:
             how = f"no benchmark {bench!r} is built in or imported: check the spec's 'benchmark'"
-        console.print(f"{len(names)} problem(s) over {bench} not listed (table not here): {how}")
+        console.print(
+            markup_safe(f"{len(names)} problem(s) over {bench} not listed (table not here): {how}")
+        )
     imported = {st.name for st in benchmark_status()}
     for layer in spec_layers()[1:]:
         for path in sorted(layer.path.glob("*.yaml")):
@@ -95,8 +98,10 @@ def _print_unavailable(specs: dict, available: set[str]) -> None:
                     table_name = None
                 if table_name not in imported:
                     console.print(
-                        f"user table spec {path} is not imported: "
-                        f"`lab bench import {table_name or 'NAME'} --from {path}`"
+                        markup_safe(
+                            f"user table spec {path} is not imported: "
+                            f"`lab bench import {table_name or 'NAME'} --from {path}`"
+                        )
                     )
 
 
@@ -107,8 +112,12 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
 
     if name in problem_specs():
         problem = get_problem(name)
-        console.print(f"[bold]{problem.name}[/]: {problem.spec.description}")
-        console.print(f"benchmark {problem.table.name}, {problem.n_architectures} architectures")
+        console.print(
+            f"[bold]{markup_safe(problem.name)}[/]: {markup_safe(problem.spec.description)}"
+        )
+        console.print(
+            f"benchmark {markup_safe(problem.table.name)}, {problem.n_architectures} architectures"
+        )
         frozen = problem.frozen()
         t = Table(
             "objective", "search metric", "report metric", "unit", "threshold", "ideal", "nadir",
@@ -117,7 +126,7 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
         s_ideal, s_nadir = problem.bounds("search")
         for i, o in enumerate(problem.spec.objectives):
             t.add_row(
-                o.name, o.search, o.report_metric, problem.objective_units[i],
+                *map(markup_safe, (o.name, o.search, o.report_metric, problem.objective_units[i])),
                 "-" if o.threshold is None else f"{o.threshold:.6g}",
                 f"{problem.ideal[i]:.6g}", f"{problem.nadir[i]:.6g}",
                 f"{problem.reference_point[i]:.6g}", f"{s_ideal[i]:.6g}", f"{s_nadir[i]:.6g}",
@@ -132,31 +141,33 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
         )
         console.print(
             f"degenerate architectures (kept, never set the normalization or fronts): "
-            f"{frozen['degenerate_rows']}; rule: {problem.space.degenerate_rule}"
+            f"{frozen['degenerate_rows']}; rule: {markup_safe(problem.space.degenerate_rule)}"
         )
         _print_audit(problem.name)
         return
     table = load_table(name)
     meta = table.meta
-    console.print(f"[bold]{name}[/]: {meta.get('title', '')}")
+    console.print(f"[bold]{markup_safe(name)}[/]: {markup_safe(meta.get('title', ''))}")
     console.print(
         f"rows: {len(table)}   genome: {len(table.cardinalities)} variables, "
-        f"cardinalities {list(table.cardinalities)}   space: {table.space}"
+        f"cardinalities {list(table.cardinalities)}   space: {markup_safe(table.space)}"
     )
-    console.print(f"source: {meta.get('source', '')}")
-    console.print(f"licence: {meta.get('licence', '')}")
-    console.print(f"citation: {meta.get('citation', '')}")
+    console.print(f"source: {markup_safe(meta.get('source', ''))}")
+    console.print(f"licence: {markup_safe(meta.get('licence', ''))}")
+    console.print(f"citation: {markup_safe(meta.get('citation', ''))}")
     console.print(
-        f"builder version: {meta.get('builder_version')}   table sha256: "
-        f"{meta.get('table_sha256', '')}"
+        markup_safe(
+            f"builder version: {meta.get('builder_version')}   table sha256: "
+            f"{meta.get('table_sha256', '')}"
+        )
     )
     t = Table("column", "metric", "split", "dataset", "device", "unit", "direction", "min", "max")
     for col, info in table.metrics.items():
         values = table.metric_values(col)
-        t.add_row(
+        t.add_row(*map(markup_safe, (
             col, info.metric, info.split, info.dataset or "-", info.device or "-", info.unit,
             info.direction, f"{values.min():.6g}", f"{values.max():.6g}",
-        )  # fmt: skip
+        )))  # fmt: skip
     console.print(t)
     from lab.problems.registry import get_problem, problem_specs
 
@@ -164,7 +175,11 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
     for pname, spec in sorted(problem_specs().items()):
         if spec.benchmark == name:
             p = get_problem(pname)
-            fronts.add_row(pname, str(len(p.true_front_rows("report"))), f"{p.true_front_hv():.6f}")
+            fronts.add_row(
+                markup_safe(pname),
+                str(len(p.true_front_rows("report"))),
+                f"{p.true_front_hv():.6f}",
+            )
     console.print(fronts)
 
 
@@ -176,7 +191,9 @@ def build(
     names = [name] if name else [n for n, r in recipes().items() if r.available()]
     for n in names:
         table = build_table(n)
-        console.print(f"built {n}: {len(table)} rows -> {data_dir() / (n + '.parquet')}")
+        console.print(
+            markup_safe(f"built {n}: {len(table)} rows -> {data_dir() / (n + '.parquet')}")
+        )
 
 
 @bench_app.command("import")
@@ -195,18 +212,21 @@ def import_(
 
         table, problems = import_user_benchmark(name, source)
         console.print(
-            f"imported {name}: {len(table)} rows, {len(table.cardinalities)} genome variables, "
-            f"metrics {list(table.metrics)} -> {data_dir() / (name + '.parquet')}"
+            markup_safe(
+                f"imported {name}: {len(table)} rows, {len(table.cardinalities)} genome "
+                f"variables, metrics {list(table.metrics)} -> {data_dir() / (name + '.parquet')}"
+            )
         )
         for p in problems:
             frozen = p.frozen()
             console.print(
-                f"  problem {p.name}: {p.n_obj} objectives, exact front {frozen['true_front_size']}"
-                f" architectures (report), {frozen['search_front_size']} (search); frozen"
+                f"  problem {markup_safe(p.name)}: {p.n_obj} objectives, exact front "
+                f"{frozen['true_front_size']} architectures (report), "
+                f"{frozen['search_front_size']} (search); frozen"
             )
         return
     table = import_table(name, source)
-    console.print(f"imported {name}: {len(table)} rows, metrics {list(table.metrics)}")
+    console.print(markup_safe(f"imported {name}: {len(table)} rows, metrics {list(table.metrics)}"))
 
 
 @bench_app.command("freeze")
@@ -217,7 +237,7 @@ def freeze_cmd(
     from lab.problems.registry import freeze
 
     for path in freeze(names or None):
-        console.print(f"wrote {path}")
+        console.print(f"wrote {markup_safe(path)}")
 
 
 @bench_app.command("fetch")
@@ -256,9 +276,11 @@ def fetch_cmd(
             bar.update(tasks[file], completed=done, total=total)
 
         folder = fetch(name, mirror=mirror, progress=progress)
-    console.print(f"raw files of {name} verified in {folder}")
+    console.print(markup_safe(f"raw files of {name} verified in {folder}"))
     table = build_table(name, raw_dir=folder)
-    console.print(f"built {name}: {len(table)} rows -> {data_dir() / (name + '.parquet')}")
+    console.print(
+        markup_safe(f"built {name}: {len(table)} rows -> {data_dir() / (name + '.parquet')}")
+    )
 
 
 def _audit_table(entries: dict[str, dict], title: str) -> Table:
@@ -271,9 +293,10 @@ def _audit_table(entries: dict[str, dict], title: str) -> Table:
         rnd = a["random_median"]
         rho = a["rank_correlation"]
         t.add_row(
-            name, str(a["front_size"]), f"{share[1]:.3f} / {share[3]:.3f} / {share[10]:.3f}",
+            markup_safe(name), str(a["front_size"]), f"{share[1]:.3f} / {share[3]:.3f} / {share[10]:.3f}",
             f"{a['report_ceiling']:.3f}", f"{rnd[100]:.3f} / {rnd[500]:.3f}",
-            f"{a['headroom']:+.3f}", "-" if rho is None else f"{rho:+.2f}", a["verdict"],
+            f"{a['headroom']:+.3f}", "-" if rho is None else f"{rho:+.2f}",
+            markup_safe(a["verdict"]),
         )  # fmt: skip
     return t
 
@@ -283,7 +306,7 @@ def _print_audit(name: str) -> None:
 
     entry = audit_values().get(name)
     if entry is None:
-        console.print(f"audit: none stored; run `lab bench audit {name}`")
+        console.print(f"audit: none stored; run `lab bench audit {markup_safe(name)}`")
         return
     console.print(_audit_table({name: entry}, "audit (benchmarks/audit.yaml)"))
 
@@ -314,4 +337,4 @@ def audit_cmd(
         entries = audit_problems([get_problem(n) for n in todo], seeds=seeds, progress=step)
     console.print(_audit_table(entries, "problem audit"))
     for path in write_audit(entries):
-        console.print(f"wrote {path}")
+        console.print(f"wrote {markup_safe(path)}")

@@ -19,6 +19,7 @@ import yaml
 from lab.algorithms.params import DEFAULT_N_INIT
 from lab.cli import options
 from lab.cli.console import make_console
+from lab.terminal_text import markup_safe
 
 console = make_console()
 
@@ -130,7 +131,7 @@ def compare_command(
     text = yaml.safe_dump({**raw, "problems": list(sweep.problems)}, sort_keys=False)
     store = ResultsStore(results_dir)
     for warning in audit_warnings(list(sweep.problems)):
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {markup_safe(warning)}")
     # Stored before running, as `lab run` does: an interrupted comparison's missing runs are
     # then part of its design.
     store.write_sweep_config(sweep.name, text, hashlib.sha256(text.encode("utf-8")).hexdigest())

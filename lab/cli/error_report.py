@@ -17,11 +17,11 @@ import os
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
 
+from lab.cli.console import make_console
 from lab.errors import LabError
+from lab.terminal_text import markup_safe
 
 DEBUG_ENV = "LAB_DEBUG"
 #: Exit status of bad input, damaged files and environment problems.
@@ -44,17 +44,20 @@ def debug_enabled() -> bool:
 
 
 def os_error_message(exc: OSError) -> str:
-    """``<file>: <reason> (<hint>)`` with the setting that names the folder."""
+    """``<file>: <reason> (<hint>); check that path and <the settings that name folders>``."""
     where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
     reason = exc.strerror or str(exc)
     hint = _HINTS.get(exc.errno or 0)
     text = f"{where}: {reason}" if where else reason
     if hint:
         text += f" ({hint})"
-    return (
-        f"{text}; check the folders given by --data-dir/$LAB_DATA_DIR, --results-dir/"
-        "$LAB_RESULTS_DIR and $LAB_SURROGATES_DIR, or the file named"
+    folders = (
+        "the folders given by --data-dir/$LAB_DATA_DIR, --results-dir/$LAB_RESULTS_DIR and "
+        "$LAB_SURROGATES_DIR"
     )
+    if where:
+        return f"{text}; check that path and {folders}"
+    return f"{text}; check {folders}"
 
 
 def _is_framework(exc: BaseException) -> bool:
@@ -64,8 +67,10 @@ def _is_framework(exc: BaseException) -> bool:
     )
 
 
-def _print(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+def print_error(message: str) -> None:
+    """``error: <message>`` on standard error; the message may quote untrusted text (a name, a
+    value from a file), so its markup and control characters are printed as text."""
+    make_console(stderr=True).print(f"[bold red]error:[/] {markup_safe(message)}", highlight=False)
 
 
 class LabGroup(TyperGroup):
@@ -77,22 +82,22 @@ class LabGroup(TyperGroup):
         except LabError as exc:
             if debug_enabled():
                 raise
-            _print(str(exc))
+            print_error(str(exc))
             raise typer.Exit(EXIT_USER) from None
         except OSError as exc:
             if debug_enabled() or exc.errno == errno.EPIPE:
                 raise
-            _print(os_error_message(exc))
+            print_error(os_error_message(exc))
             raise typer.Exit(EXIT_USER) from None
         except Exception as exc:
             # Exit codes, aborts and usage errors belong to the command-line framework.
             if debug_enabled() or _is_framework(exc):
                 raise
-            _print(
+            print_error(
                 f"unexpected {type(exc).__name__}: {exc}. This is a defect of the lab, not of "
                 "your input; rerun with `lab --debug ...` for the traceback and report it"
             )
             raise typer.Exit(EXIT_INTERNAL) from None
 
 
-__all__ = ["DEBUG_ENV", "EXIT_INTERNAL", "EXIT_USER", "LabGroup", "debug_enabled"]
+__all__ = ["DEBUG_ENV", "EXIT_INTERNAL", "EXIT_USER", "LabGroup", "debug_enabled", "print_error"]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
+from lab.terminal_text import markup_safe
 
 console = make_console()
 
@@ -87,8 +87,8 @@ def figures_command(
                 for item in missing_inputs(recipe, results_dir=results_dir):
                     cost = f" ({item.input.cost})" if item.input.cost else ""
                     console.print(
-                        f"[yellow]missing[/] {escape(', '.join(item.missing))}: made by "
-                        f"[bold]{escape(item.input.command)}[/]{escape(cost)} (not run: "
+                        f"[yellow]missing[/] {markup_safe(', '.join(item.missing))}: made by "
+                        f"[bold]{markup_safe(item.input.command)}[/]{markup_safe(cost)} (not run: "
                         "--no-build)",
                         highlight=False,
                     )
@@ -97,8 +97,8 @@ def figures_command(
                     recipe,
                     results_dir=results_dir,
                     announce=lambda item, path=path: console.print(
-                        f"[bold]making[/] {escape(', '.join(item.missing))} for "
-                        f"{escape(str(path))}: {escape(item.input.command)}",
+                        f"[bold]making[/] {markup_safe(', '.join(item.missing))} for "
+                        f"{markup_safe(str(path))}: {markup_safe(item.input.command)}",
                         highlight=False,
                     ),
                 )
@@ -113,13 +113,13 @@ def figures_command(
         except InputsNotBuilt as exc:
             # Not a failure: the recipe's author marked the input as too costly to make
             # unasked; say what to run.
-            console.print(f"[yellow]skipped[/] {escape(str(path))}: {escape(str(exc))}")
+            console.print(f"[yellow]skipped[/] {markup_safe(str(path))}: {markup_safe(str(exc))}")
             continue
         except LabError as exc:
             if len(paths) == 1:
                 raise
             # With several recipes, one whose inputs are absent must not stop the others.
-            console.print(f"[red]not rendered[/] {escape(str(path))}: {escape(str(exc))}")
+            console.print(f"[red]not rendered[/] {markup_safe(str(path))}: {markup_safe(str(exc))}")
             incomplete += 1
             continue
         table = Table(title=f"{report.recipe.name}", title_justify="left")
@@ -132,14 +132,18 @@ def figures_command(
             table.add_row("LaTeX tables", "", ", ".join(p.name for p in report.tables))
         console.print(table)
         if report.analysis:
-            console.print(f"analysis: {escape(report.analysis)}", highlight=False)
+            console.print(f"analysis: {markup_safe(report.analysis)}", highlight=False)
         for name, why in report.skipped:
-            console.print(f"[yellow]note[/] {escape(name)}: {escape(why)}", highlight=False)
+            console.print(
+                f"[yellow]note[/] {markup_safe(name)}: {markup_safe(why)}", highlight=False
+            )
         for name, why in report.missing:
-            console.print(f"[red]not drawn[/] {escape(name)}: {escape(why)}", highlight=False)
+            console.print(
+                f"[red]not drawn[/] {markup_safe(name)}: {markup_safe(why)}", highlight=False
+            )
         incomplete += len(report.missing)
         console.print(
-            f"[bold]Figures in {escape(str(report.directory))}/[/] ({len(report.figures)} "
+            f"[bold]Figures in {markup_safe(str(report.directory))}/[/] ({len(report.figures)} "
             f"figures, {len(report.tables)} tables; index in figures.json)",
             highlight=False,
             soft_wrap=True,  # a path broken over lines cannot be copied

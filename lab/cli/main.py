@@ -6,15 +6,13 @@ import os
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from lab.benchmarks.locations import DATA_DIR_ENV
 from lab.cli.algorithms import algorithms_command
 from lab.cli.analyze import analyze_command
 from lab.cli.bench import bench_app
 from lab.cli.compare import compare_command
-from lab.cli.error_report import DEBUG_ENV, LabGroup
+from lab.cli.error_report import DEBUG_ENV, LabGroup, print_error
 from lab.cli.figures import figures_command
 from lab.cli.help_text import tidy_help
 from lab.cli.report import report_command
@@ -73,5 +71,5 @@ def run() -> None:
     except LabError as exc:
         if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
             raise
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        print_error(str(exc))
         raise SystemExit(2) from None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from lab.cli.console import make_console
 from lab.results.store import RESULTS_DIR_ENV
+from lab.terminal_text import markup_safe
 
 console = make_console()
 
@@ -41,7 +41,7 @@ def report_command(
             experiment, out, root=results_dir, baseline=baseline, width=_width(width)
         )
     size_kb = path.stat().st_size / 1024
-    console.print(f"[bold]Report[/] {escape(str(path))} ({size_kb:.0f} kB)", soft_wrap=True)
+    console.print(f"[bold]Report[/] {markup_safe(str(path))} ({size_kb:.0f} kB)", soft_wrap=True)
 
 
 def _width(text: str) -> str | float:

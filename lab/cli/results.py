@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from lab.cli.console import make_console
 from lab.errors import ConfigError
 from lab.results.store import RESULTS_DIR_ENV
+from lab.terminal_text import markup_safe
 
 results_app = typer.Typer(
     help="Query the results store (one folder per experiment).", no_args_is_help=True
@@ -29,11 +29,11 @@ def ls(
     from lab.results.store import results_root
 
     df = list_experiments(results_dir)
-    table = Table(title=f"Experiments in {results_root(results_dir)}")
+    table = Table(title=f"Experiments in {markup_safe(results_root(results_dir))}")
     for col in df.columns:
         table.add_column(col)
     for row in df.itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+        table.add_row(*(markup_safe(v) for v in row))  # folder names: untrusted text
     console.print(table)
 
 
@@ -58,7 +58,7 @@ def _print_issues(experiment: str, results_dir: Path | None, *, brief: bool) -> 
         for col in ("file or run", "kind", "what is wrong"):
             table.add_column(col)
         for row in rows:
-            table.add_row(*(escape(str(v)) for v in row))
+            table.add_row(*(markup_safe(str(v)) for v in row))
         console.print(table)
         if brief and n_problems:
             console.print(
@@ -118,7 +118,7 @@ def show(
             table.add_column(col)
         for row in manifests.itertuples(index=False):
             values = [getattr(row, c) for c in cols]
-            table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in values))
+            table.add_row(*(f"{v:.4f}" if isinstance(v, float) else markup_safe(v) for v in values))
         console.print(table)
     if failed:
         from lab.results.store import ResultsStore
@@ -129,10 +129,11 @@ def show(
             config = manifest.get("config") or {}
             error = manifest.get("error") or {}
             console.print(
-                f"[red]failed[/] {escape(str(config.get('problem')))} "
-                f"{escape(str(config.get('label')))} seed {config.get('seed')} [dim]{run_id}[/]"
+                f"[red]failed[/] {markup_safe(str(config.get('problem')))} "
+                f"{markup_safe(str(config.get('label')))} seed {markup_safe(config.get('seed'))} "
+                f"[dim]{markup_safe(run_id)}[/]"
             )
-            console.print(escape(error.get("traceback") or str(error)), highlight=False)
+            console.print(markup_safe(error.get("traceback") or str(error)), highlight=False)
     if export is not None:
         if export.suffix not in (".parquet", ".csv"):
             raise ConfigError(f"--export {export}: use a .parquet or .csv file name")

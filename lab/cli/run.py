@@ -9,6 +9,7 @@ import typer
 
 from lab.cli import options
 from lab.cli.console import make_console
+from lab.terminal_text import markup_safe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +63,7 @@ def run_command(
     sweep = load_config(config)
     store = ResultsStore(results_dir)
     for warning in audit_warnings(list(sweep.problems)):
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {markup_safe(warning)}")
     if dry_run:
         console.print(plan_table(sweep, expand(sweep), store))
         return

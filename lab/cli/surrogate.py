@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from lab.cli.console import make_console
+from lab.terminal_text import markup_safe
 
 surrogate_app = typer.Typer(
     help="Surrogate models of benchmark tables: fit, evaluate, study, benchmark, explain.",
@@ -48,13 +49,16 @@ def _parse_pairs(items: list[str] | None, option: str) -> dict[str, str]:
 
 
 def _metrics_table(title: str, metrics: dict[str, dict[str, float | None]]) -> Table:
-    table = Table(title=title)
+    table = Table(title=markup_safe(title))
     names = list(next(iter(metrics.values()))) if metrics else []
     table.add_column("target")
     for n in names:
-        table.add_column(n, justify="right")
+        table.add_column(markup_safe(n), justify="right")
     for target, values in metrics.items():
-        table.add_row(target, *("" if values.get(n) is None else f"{values[n]:.4f}" for n in names))
+        table.add_row(
+            markup_safe(target),
+            *("" if values.get(n) is None else f"{values[n]:.4f}" for n in names),
+        )
     return table
 
 
@@ -81,7 +85,7 @@ def fit(
         params=_parse_params(param), encoding=encoding, transform=transform,
         n_train=n_train or None, seed=seed, overwrite=force,
     )  # fmt: skip
-    console.print(f"saved [bold]{saved.path}[/] (fit {saved.card['fit_s']:.2f} s)")
+    console.print(f"saved [bold]{markup_safe(saved.path)}[/] (fit {saved.card['fit_s']:.2f} s)")
     if saved.card["metrics"]:
         console.print(_metrics_table("held-out metrics", saved.card["metrics"]))
 
@@ -116,7 +120,7 @@ def list_surrogates() -> None:
     from lab.errors import SurrogateFileError
     from lab.surrogates.artifact import read_card, surrogate_names, surrogates_dir
 
-    table = Table(title=f"Surrogates in {surrogates_dir()}")
+    table = Table(title=f"Surrogates in {markup_safe(surrogates_dir())}")
     for col in (
         "name",
         "benchmark",
@@ -131,13 +135,16 @@ def list_surrogates() -> None:
         try:
             card = read_card(n)
         except SurrogateFileError as exc:
-            table.add_row(n, f"[red]unreadable: {exc}[/]", "", "", "", "", "")
+            table.add_row(
+                markup_safe(n), f"[red]unreadable: {markup_safe(exc)}[/]", "", "", "", "", ""
+            )
             continue
         taus = ", ".join(f"{m['kendall_tau']:.3f}" for m in card["metrics"].values()) or "-"
-        table.add_row(
+        # A card may come from someone else: its text is printed as text.
+        table.add_row(*map(markup_safe, (
             n, card["data"]["benchmark"], ", ".join(card["targets"]), card["predictor"]["name"],
             card["encoding"]["name"], str(card["split"]["n_train"]), taus,
-        )  # fmt: skip
+        )))  # fmt: skip
     console.print(table)
 
 
@@ -211,8 +218,10 @@ def curve(
     atomic_write(out / f"{stem}-curve.csv", lambda p: curve_table.to_csv(p, index=False))
     md = curve_markdown(curve_table)
     atomic_write_text(out / f"{stem}-curve.md", md)
-    console.print(md, highlight=False)
-    console.print(f"wrote {out / (stem + '-curve.md')} and .csv, {out / (stem + '-results.csv')}")
+    console.print(markup_safe(md), highlight=False)
+    console.print(
+        markup_safe(f"wrote {out / (stem + '-curve.md')} and .csv, {out / (stem + '-results.csv')}")
+    )
 
 
 @surrogate_app.command("table")
@@ -340,14 +349,14 @@ def importance(
     if features is not None:
         atomic_write(Path(f"{stem}-features.csv"), lambda p: features.to_csv(p, index=False))
     paths = plot_importance(positions, effects, stem, title=f"surrogate {name}")
-    view = Table(title=f"{name}: permutation importance of each position")
+    view = Table(title=f"{markup_safe(name)}: permutation importance of each position")
     view.add_column("variable")
     targets = list(saved.surrogate.targets)
     for t in targets:
-        view.add_column(t, justify="right")
+        view.add_column(markup_safe(t), justify="right")
     for variable, group in positions.groupby("variable", sort=False):
         vals = dict(zip(group["target"], group["importance"], strict=True))
-        view.add_row(str(variable), *(f"{vals[t]:.3f}" for t in targets))
+        view.add_row(markup_safe(variable), *(f"{vals[t]:.3f}" for t in targets))
     console.print(view)
     console.print(
         f"wrote {stem}-positions.csv, -effects.csv, plots {', '.join(str(p) for p in paths)}"

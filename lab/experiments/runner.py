@@ -43,6 +43,7 @@ from lab.results.lock import RunLock
 from lab.results.provenance import git_commit, utc_now
 from lab.results.store import ResultsStore
 from lab.run_ids import canonical_json
+from lab.terminal_text import markup_safe
 from lab.threads import available_cpus
 from lab.writable_folder import writable_folder
 
@@ -101,7 +102,8 @@ def _failed_outcome(spec: RunSpec, exc: BaseException, started: str, wall: float
 
 def plan_table(config: SweepConfig, runs: list[RunSpec], store: ResultsStore) -> Table:
     """A rich table of the runs of a sweep and their state in the store (for ``--dry-run``)."""
-    table = Table(title=f"{config.name}: {len(runs)} runs -> {store.experiment_dir(config.name)}")
+    where = markup_safe(store.experiment_dir(config.name))
+    table = Table(title=f"{config.name}: {len(runs)} runs -> {where}")
     for col in ("problem", "algorithm", "params", "seed", "run seed", "run id", "state"):
         table.add_column(col)
     for spec in runs:
@@ -113,7 +115,8 @@ def plan_table(config: SweepConfig, runs: list[RunSpec], store: ResultsStore) ->
         else:
             state = "pending"
         table.add_row(
-            spec.problem, spec.label, str(spec.params or ""), str(spec.seed),
+            markup_safe(spec.problem), markup_safe(spec.label), markup_safe(spec.params or ""),
+            str(spec.seed),
             str(spec.run_seed), spec.run_id, state,
         )  # fmt: skip
     return table

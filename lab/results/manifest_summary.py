@@ -8,6 +8,8 @@ from collections.abc import Mapping
 import pandas as pd
 from rich.table import Table
 
+from lab.terminal_text import markup_safe
+
 SUMMARY_COLUMNS = (
     "problem", "label", "runs", "failed", "hv_median", "hv_q25", "hv_q75", "hv_iqr",
     "wall_mean_s",
@@ -63,8 +65,8 @@ def summary_table(
     for row in ordered.itertuples(index=False):
         has_hv = row.runs > 0
         table.add_row(
-            row.problem,
-            row.label,
+            markup_safe(row.problem),  # from manifests: untrusted text
+            markup_safe(row.label),
             str(row.runs),
             f"[red]{row.failed}[/]" if row.failed else "0",
             f"{row.hv_median:.4f}" if has_hv else "-",

@@ -68,13 +68,25 @@ def make_algorithm(
             (``n_init=None``: :data:`lab.algorithms.params.DEFAULT_N_INIT`).
         params: the algorithm's own hyperparameters (unknown names are an error listing the
             valid ones).
+
+    Raises:
+        ParameterError: ``budget``, ``seed``, ``batch_size`` or ``n_init`` is not a whole number
+            in range (booleans and floats are refused, as in a sweep config), or ``n_init``
+            exceeds ``budget``; or a hyperparameter is invalid.
     """
+    from lab.algorithms.params import RunSettings
     from lab.algorithms.registry import make_algorithm as _make
 
-    design = {} if n_init is None else {"n_init": n_init}
+    # Checked here, as a sweep config checks them: int() would turn budget=2.5 into 2 and
+    # budget=True into 1 without a word.
+    run = RunSettings.resolve(
+        who=f"lab.make_algorithm({name!r})", budget=budget, seed=seed, batch_size=batch_size,
+        n_init=n_init,
+    )  # fmt: skip
+    design = {} if run.n_init is None else {"n_init": run.n_init}
     return _make(
-        name, _problem(problem), budget=budget, seed=seed, batch_size=batch_size, init=init,
-        params=params, **design,
+        name, _problem(problem), budget=run.budget, seed=run.seed, batch_size=run.batch_size,
+        init=init, params=params, **design,
     )  # fmt: skip
 
 

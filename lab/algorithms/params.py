@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
 from lab.config_file import error_lines
@@ -64,6 +64,48 @@ Real = Annotated[float, BeforeValidator(_real_number)]
 Probability = Annotated[float, BeforeValidator(_real_number), Field(ge=0.0, le=1.0)]
 #: ``true`` or ``false``.
 Bool = Annotated[bool, BeforeValidator(_boolean)]
+
+
+class RunSettings(BaseModel):
+    """The sizes and seed of one run, shared by every algorithm, validated as a sweep config
+    validates them: whole numbers (not ``True``, ``2.5`` or ``"3"``), ``budget >= 1`` and
+    ``seed >= 0``, and an initial design no larger than the budget.
+
+    Attributes:
+        budget: architecture evaluations, the initial design included.
+        seed: the run's seed (``numpy.random.SeedSequence`` entropy).
+        batch_size: evaluations per ask.
+        n_init: size of the initial design (``None``: the algorithm's default).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    budget: Int = Field(ge=1)
+    seed: Int = Field(default=0, ge=0)
+    batch_size: Int = Field(default=1, ge=1)
+    n_init: Int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _design_within_budget(self) -> RunSettings:
+        if self.n_init is not None and self.n_init > self.budget:
+            raise InputError(
+                f"n_init ({self.n_init}) exceeds budget ({self.budget}); the initial design is "
+                "part of the budget, give n_init <= budget"
+            )
+        return self
+
+    @classmethod
+    def resolve(cls, *, who: str = "run settings", **values: Any) -> RunSettings:
+        """Validated settings from keyword ``values``.
+
+        Raises:
+            ParameterError: one line per invalid field, naming ``who`` (``"lab.run"``).
+        """
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            lines = "\n".join(error_lines(exc, model=cls))
+            raise ParameterError(f"{who}: invalid run settings\n{lines}") from None
 
 
 class AlgorithmParams(BaseModel):

@@ -31,6 +31,8 @@ Loaders that need the file's text too (to store it or hash it) call :func:`read_
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +187,22 @@ def parse_yaml(
         loader.dispose()
 
 
+def not_regular(mode: int) -> str | None:
+    """What a file of ``st_mode`` ``mode`` is if it is not a regular file (``"a folder"``,
+    ``"a named pipe"``, ...), for messages; ``None`` for a regular file. Only regular files
+    are read: reading a named pipe or a device may never end."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in (
+        (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):  # fmt: skip
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def read_yaml(
     path: Path | str, *, what: str, bounds: YamlBounds = DEFAULT_BOUNDS
 ) -> tuple[str, Any]:
@@ -201,16 +219,30 @@ def read_yaml(
     """
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(bounds.max_bytes + 1)
+        # Non-blocking, so that opening a named pipe does not wait for a writer forever; the
+        # descriptor is checked to be a regular file before anything is read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
         raise ConfigError(
             f"{path}: cannot read the {what} ({exc.strerror}); check the path"
         ) from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder; give the path of the {what} file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    try:
+        kind = not_regular(os.fstat(fd).st_mode)
+        if kind == "a folder":
+            raise ConfigError(f"{path}: is a folder; give the path of the {what} file")
+        if kind is not None:
+            raise ConfigError(
+                f"{path}: the {what} is {kind}, not a regular file; give the path of a YAML file"
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(bounds.max_bytes + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if len(data) > bounds.max_bytes:
         raise ConfigError(
             f"{path}: the {what} is larger than {bounds.max_bytes} bytes (max_bytes); a config "

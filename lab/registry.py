@@ -68,7 +68,7 @@ def check_name(
         return name  # type: ignore[return-value]
     shown = repr(name) if len(repr(name)) <= 80 else repr(name)[:77] + "..."
     reason = f" ({why})" if why else ""
-    raise error(f"{shown} is not a valid {what}; {NAME_RULE}{reason}")
+    raise error(f"invalid name {shown}: not a valid {what}; {NAME_RULE}{reason}")
 
 
 T = TypeVar("T")

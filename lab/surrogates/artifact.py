@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,13 +147,22 @@ def save_surrogate(
     directory: Path | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Write ``surrogate`` as ``<directory>/<saved_name>/`` (atomically); returns the folder."""
+    """Write ``surrogate`` as ``<directory>/<saved_name>/`` (atomically); returns the folder.
+
+    The new surrogate is written into a temporary folder beside the target and renamed into
+    place complete. With ``overwrite``, the old one is first renamed aside and deleted only once
+    the new one is in place: a process killed between the two renames leaves the old surrogate
+    complete as ``.<saved_name>.<hex>.old`` (rename it back), never half of either.
+    Folders get the usual permissions (``0o777`` filtered by the umask), as files do.
+    """
     directory = Path(directory or surrogates_dir())
     target = directory / check_name(saved_name)
     if target.exists() and not overwrite:
         raise SurrogateError(f"{target}: a surrogate of that name exists; pass --force to replace")
     writable_folder(directory, what="saved surrogates", setting="$LAB_SURROGATES_DIR")
-    tmp = Path(tempfile.mkdtemp(dir=directory, prefix=f".{saved_name}.", suffix=".tmp"))
+    # Not tempfile.mkdtemp: it creates the folder 0o700, which the rename would keep.
+    tmp = directory / f".{saved_name}.{uuid.uuid4().hex}.tmp"
+    tmp.mkdir()
     try:
         surrogate.predictor.save(tmp / PREDICTOR_DIR)
         write_json(
@@ -171,13 +180,27 @@ def save_surrogate(
         card = {**card, "files": file_checksums(tmp)}
         write_json(tmp / CARD_FILE, card)
         (tmp / CARD_MD_FILE).write_text(card_markdown(card), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
+        _replace_folder(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put the complete folder ``new`` at ``target``; an existing ``target`` is renamed aside
+    first and deleted last, so that at every moment one complete surrogate exists on disk."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+    os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def file_checksums(folder: Path) -> dict[str, str]:

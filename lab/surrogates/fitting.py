@@ -25,7 +25,7 @@ from lab.surrogates.artifact import (
 )
 from lab.surrogates.metrics import point_metrics, probabilistic_metrics
 from lab.surrogates.splits import random_split
-from lab.surrogates.surrogate import Surrogate
+from lab.surrogates.surrogate import Surrogate, finite_metric_values
 
 
 def score(
@@ -52,7 +52,7 @@ def score(
     out: dict[str, dict[str, float | None]] = {}
     for j, target in enumerate(surrogate.targets):
         column = scored_on.get(target, target)
-        y = table.metric_values(column)[rows]
+        y = finite_metric_values(table, column, rows, use="score on")
         larger = table.metrics[column].direction == "max"
         metrics: dict[str, float | None] = dict(
             point_metrics(y, pred[:, j], top_k=top_k, larger_is_better=larger)

@@ -110,14 +110,30 @@ class Surrogate:
         Y = np.asarray(Y, dtype=np.float64).reshape(len(genomes), -1)
         if Y.shape[1] != len(self.targets):
             raise SurrogateError(f"Y has {Y.shape[1]} columns, targets are {self.targets}")
+        bad = ~np.isfinite(Y)
+        if bad.any():
+            j = int(np.flatnonzero(bad.any(axis=0))[0])
+            rows = np.flatnonzero(bad[:, j])
+            raise SurrogateError(
+                f"target {self.targets[j]!r} holds NaN or infinite values in {len(rows)} of the "
+                f"{len(Y)} rows given (rows {_first(rows)}); drop those rows or choose another "
+                "target"
+            )
         Z = np.column_stack([t.forward(Y[:, j]) for j, t in enumerate(self.transforms)])
         self.predictor.fit(self.features(genomes), Z)
         return self
 
     def fit_table(self, table: BenchmarkTable, rows: np.ndarray) -> Surrogate:
-        """Fit on the given rows of ``table``."""
+        """Fit on the given rows of ``table``.
+
+        Raises:
+            SurrogateError: a target holds NaN or infinite values in those rows (see
+                :func:`finite_metric_values`).
+        """
         rows = np.asarray(rows, dtype=np.int64)
-        Y = np.column_stack([table.metric_values(t)[rows] for t in self.targets])
+        Y = np.column_stack(
+            [finite_metric_values(table, t, rows, use="train on") for t in self.targets]
+        )
         return self.fit(table.genomes[rows], Y)
 
     # --------------------------------------------------------------------------- prediction
@@ -158,3 +174,43 @@ class Surrogate:
             )
         mean, std = self.predict_transformed(genomes, return_std=True)
         return self.to_raw(mean + std * rng.standard_normal(mean.shape))
+
+
+def _first(values: np.ndarray, count: int = 5) -> str:
+    shown = ", ".join(str(int(v)) for v in values[:count])
+    return shown + (f", ... ({len(values) - count} more)" if len(values) > count else "")
+
+
+def finite_metric_values(
+    table: BenchmarkTable, column: str, rows: np.ndarray, *, use: str = "use"
+) -> np.ndarray:
+    """The raw values of metric ``column`` at ``rows`` of ``table``, checked finite.
+
+    A table's import refuses NaN and infinite values only in objective columns; any other
+    metric may hold them (a device that was never measured), and a predictor cannot learn from
+    or be scored on them.
+
+    Args:
+        table: the benchmark table.
+        column: a metric column.
+        rows: row positions (``n``).
+        use: what the values are for, for the message (``"train on"``, ``"score on"``).
+
+    Returns:
+        ``n`` float64 values.
+
+    Raises:
+        SurrogateError: naming the benchmark, the metric, how many rows are not finite and the
+            first of their architecture ids, and the fix.
+    """
+    values = np.asarray(table.metric_values(column), dtype=np.float64)[rows]
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        ids = np.asarray(table.arch_ids)[np.asarray(rows)[bad]]
+        raise SurrogateError(
+            f"benchmark {table.name!r}: metric {column!r} is NaN or infinite in {bad.size} of "
+            f"the {len(values)} rows to {use} (arch ids {_first(ids)}); a surrogate cannot "
+            f"{use} them: choose another target, or give those rows values in the table's file "
+            "and import it again"
+        )
+    return values

@@ -25,7 +25,7 @@ from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.read_bounds import check_parquet_cells
 from lab.benchmarks.safe_pickle import open_decompressed
 from lab.benchmarks.table import BenchmarkTable, genome_columns
-from lab.config_file import YamlBounds, read_yaml, validate
+from lab.config_file import YamlBounds, not_regular, read_yaml, validate
 from lab.errors import BenchmarkFileError, ConfigError
 from lab.fileio import sha256_file
 from lab.registry import check_name
@@ -408,8 +408,10 @@ def _genome_values(raw: list[Any], var: GenomeVariable, name: str, where: str) -
             f"{where}: genome variable {name!r} holds non-integer values ({_rows(bad)}, e.g. "
             f"{raw[int(np.argmax(bad))]!r}); list the values in 'codes' to map strings"
         )
-    out = values.astype(np.int64) - var.base
-    bad = (out < 0) | (out >= n)
+    # Range-checked as floats, before the cast: a code such as 2^70 does not fit int64, and
+    # numpy would warn about the cast before the error below says what is wrong.
+    offset = values - var.base
+    bad = (offset < 0) | (offset >= n)
     if bad.any():
         first = int(values[int(np.argmax(bad))])
         lo, hi = var.base, var.base + n - 1
@@ -418,7 +420,7 @@ def _genome_values(raw: list[Any], var: GenomeVariable, name: str, where: str) -
             f"{lo}..{hi} (cardinality {n}, base {var.base}); fix 'cardinality' or 'base' "
             "(base: 1 for 1-based codes)"
         )
-    return out
+    return offset.astype(np.int64)
 
 
 def _as_code(value: Any) -> str:
@@ -479,9 +481,17 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
     spec_path = Path(spec_path)
     spec = load_user_spec(spec_path)
     data_path = (spec_path.parent / spec.file).resolve()
-    if not data_path.is_file():
+    try:
+        kind = not_regular(data_path.stat().st_mode)
+    except FileNotFoundError:
         raise BenchmarkFileError(
             f"{spec_path}: field 'file': {data_path} not found (paths are relative to the spec)"
+        ) from None
+    if kind is not None:
+        # A named pipe or a device would be read forever (or block): regular files only.
+        raise BenchmarkFileError(
+            f"{spec_path}: field 'file': {data_path} is {kind}, not a regular file; name the "
+            "table's file (.csv, .tsv, .parquet or .json)"
         )
     where = f"{data_path.name} (spec {spec_path})"
     frame = _read_frame(spec, spec_path, data_path)

@@ -177,6 +177,7 @@ def run_sweep(
     workers: int | None = None,
     results_dir: Path | str | None = None,
     progress: bool = False,
+    allow_imports: bool = False,
 ) -> SweepReport:
     """Run every run of the sweep config (YAML) not yet complete in the results store.
 
@@ -185,6 +186,8 @@ def run_sweep(
         workers: runs at once (default: CPUs / threads per run; 1 runs in this process).
         results_dir: store root (default ``$LAB_RESULTS_DIR`` or ``./results``).
         progress: draw a progress bar.
+        allow_imports: import the modules the config lists under ``imports`` (code: only for
+            a config you trust); without it they must be imported already (else ConfigError).
 
     Returns:
         The sweep's report (runs done, failed, already done). Failed runs are recorded in the
@@ -195,7 +198,7 @@ def run_sweep(
     from lab.experiments.config import load_config
     from lab.experiments.runner import run_sweep as _run_sweep
 
-    sweep = load_config(config)
+    sweep = load_config(config, allow_imports=allow_imports)
     report = _run_sweep(sweep, workers=workers, results_dir=results_dir, progress=progress)
     if report.failed:
         warnings.warn(

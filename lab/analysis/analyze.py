@@ -48,6 +48,7 @@ from lab.analysis.traces import TRACE_COLUMNS, TRACE_POINTS, traces_table
 from lab.analysis.transfer import TRANSFER_COLUMNS, transfer_table, transfer_targets
 from lab.errors import AnalysisError
 from lab.fileio import atomic_write_text, write_json
+from lab.results.conflicts import design_conflicts
 from lab.results.provenance import library_versions, utc_now
 from lab.results.query import load_experiment
 from lab.results.store import ResultsStore
@@ -154,6 +155,12 @@ def analyze_experiment(
     store.require_experiment(name)
     # The fingerprint is taken before reading the runs: a run added meanwhile makes the saved
     # analysis look stale (and be recomputed), never look complete while missing it.
+    conflicts = design_conflicts(store.manifests(name))
+    if conflicts:
+        raise AnalysisError(
+            "\n".join(c.describe(name) for c in conflicts)
+            + f"\n(`lab results check {name}` lists the runs)"
+        )
     dropped = dropped_runs(store, name)
     if dropped and not allow_missing:
         shown = "\n".join(f"  {line}" for line in dropped[:20])
@@ -257,6 +264,8 @@ def analyze_experiment(
     directory = analysis_dir(name, root)
     paths: dict[str, Path] = {}
     if write:
+        # Never written through a symbolic link: the store's own folder or an error.
+        directory = store.own_folder(name, directory.name)
         for table_name in TABLES:
             paths.update(write_table(directory, table_name, tables[table_name]))
         write_json(directory / RANKING_FILE, ranking)

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from lab.benchmarks.read_bounds import check_parquet_cells
 from lab.errors import AnalysisError
+from lab.file_bounds import bound, env_name, open_regular, read_json
 from lab.fileio import atomic_write
 from lab.results.store import ResultsStore
 
@@ -116,6 +119,18 @@ def write_table(directory: Path, name: str, table: pd.DataFrame) -> dict[str, Pa
     return {parquet.name: parquet, csv.name: csv}
 
 
+def _read_table(path: Path) -> pd.DataFrame:
+    """A saved analysis table: a regular file (no link) within the history bounds."""
+    fd, _ = open_regular(
+        path, what="analysis table", error=AnalysisError, follow_symlinks=False,
+        max_bytes=bound("history_bytes"), bound_env=env_name("history_bytes"),
+    )  # fmt: skip
+    with os.fdopen(fd, "rb") as fh:
+        check_parquet_cells(fh, str(path))
+        fh.seek(0)
+        return pd.read_parquet(fh)
+
+
 def load_analysis(
     experiment: str, root: Path | str | None = None, *, allow_stale: bool = False
 ) -> AnalysisResult:
@@ -141,13 +156,18 @@ def load_analysis(
             f"`lab analyze {experiment}` first"
         )
     try:
-        info = json.loads(info_path.read_text(encoding="utf-8"))
-        ranking = json.loads((directory / RANKING_FILE).read_text(encoding="utf-8"))
-        tables = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
-    except (OSError, ValueError) as exc:
+        # A saved analysis is part of a (possibly received) store: read under its bounds.
+        info = read_json(info_path, what="analysis info", error=AnalysisError,
+                         follow_symlinks=False)  # fmt: skip
+        ranking = read_json(directory / RANKING_FILE, what="analysis ranking",
+                            error=AnalysisError, follow_symlinks=False)  # fmt: skip
+        tables = {name: _read_table(directory / f"{name}.parquet") for name in TABLES}
+    except (OSError, ValueError, AnalysisError) as exc:
         raise AnalysisError(
             f"{directory}: cannot read the analysis ({exc}); rerun `lab analyze {experiment}`"
         ) from None
+    if not isinstance(info, dict):
+        raise AnalysisError(f"{info_path}: not a JSON object; rerun `lab analyze {experiment}`")
     if info.get("analysis_schema") != ANALYSIS_SCHEMA:
         raise AnalysisError(
             f"{info_path}: analysis_schema {info.get('analysis_schema')!r}, expected "

@@ -37,22 +37,40 @@ def ls(
     console.print(table)
 
 
-def _print_issues(experiment: str, results_dir: Path | None, *, brief: bool) -> int:
-    """Print the damaged, partial and foreign files and the missing runs of the design;
-    returns how many problems were found (locked runs are shown, not counted)."""
+def _print_issues(
+    experiment: str, results_dir: Path | None, *, brief: bool, verification=None
+) -> int:
+    """Print the damaged, partial and foreign files, the missing runs of the design, two
+    designs in one experiment, and runs whose recorded values do not recompute
+    (``verification``: :func:`lab.experiments.verify.verify_runs`, computed if ``None``) or
+    whose table changed; returns how many problems were found (locked runs and stale locks
+    are shown, not counted)."""
     from lab.experiments.design import check_design
+    from lab.experiments.verify import verify_runs
+    from lab.results.conflicts import design_conflicts
     from lab.results.integrity import PROBLEM_KINDS, check_runs_folder
     from lab.results.store import ResultsStore
 
     store = ResultsStore(results_dir)
     issues = check_runs_folder(store, experiment)
     design = check_design(store, experiment)
+    conflicts = design_conflicts(store.manifests(experiment))
+    check = verification if verification is not None else verify_runs(store, experiment)
     problems = [i for i in issues if i.kind in PROBLEM_KINDS]
     rows = [(i.path.name, i.kind, i.what) for i in issues if not brief or i.kind in PROBLEM_KINDS]
     rows += [(design.describe(r), "missing", "run of the design without a manifest; `lab run` "
               "redoes it") for r in design.missing]  # fmt: skip
     rows += [(str(p), "unreadable sweep", e) for p, e in design.unreadable.items()]
-    n_problems = len(problems) + len(design.missing) + len(design.unreadable)
+    rows += [(", ".join(c.sweeps), "two designs", c.describe(experiment)) for c in conflicts]
+    rows += [(f"{r}.json", "inconsistent", w) for r, w in sorted(check.inconsistent.items())]
+    rows += [(f"{r}.json", "stale", w) for r, w in sorted(check.stale.items())]
+    if not brief:
+        rows += [(p, "unverified", f"{w}; its runs' values were not recomputed")
+                 for p, w in sorted(check.unverified.items())]  # fmt: skip
+    n_problems = (
+        len(problems) + len(design.missing) + len(design.unreadable) + len(conflicts)
+        + len(check.inconsistent) + len(check.stale)
+    )  # fmt: skip
     if rows:
         table = Table(title=f"{experiment}: files and runs not counted as intact runs")
         for col in ("file or run", "kind", "what is wrong"):
@@ -99,18 +117,23 @@ def show(
         None, "--export", help="Write the tidy table (every evaluation) to a .parquet or .csv file."
     ),
 ) -> None:
-    """Final normalized hypervolume per problem and algorithm (median, IQR over seeds)."""
+    """Final normalized hypervolume per problem and algorithm (median, IQR over seeds),
+    recomputed from each run's history where its benchmark table is available here."""
+    from lab.experiments.verify import verified_manifests
     from lab.results.manifest_summary import final_summary, summary_table
     from lab.results.query import load_experiment, load_manifests
+    from lab.results.store import ResultsStore
 
-    manifests = load_manifests(experiment, root=results_dir)
+    manifests, verification = verified_manifests(
+        ResultsStore(results_dir), experiment, load_manifests(experiment, root=results_dir)
+    )
     console.print(
         summary_table(
             final_summary(manifests),
             title=f"{experiment}: final normalized hypervolume (median and IQR over seeds)",
         )
     )
-    _print_issues(experiment, results_dir, brief=True)
+    _print_issues(experiment, results_dir, brief=True, verification=verification)
     if runs:
         table = Table(title=f"{experiment}: runs")
         cols = ("problem", "label", "seed", "status", "hv_normalized", "wall_time_s", "run_id")

@@ -39,17 +39,25 @@ def run_command(
         "a local Ray instance.",
     ),
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="List the runs and their state; run nothing."
+        False, "--dry-run", help="List the runs and their state; run nothing (imports nothing)."
+    ),
+    allow_imports: bool = typer.Option(
+        False,
+        "--allow-imports",
+        help="Import the modules the config lists under 'imports' (they are code: only for a "
+        "config you trust). Without it such a config is refused.",
     ),
     results_dir: Path | None = options.RESULTS_DIR,
     quiet: bool = options.QUIET,
 ) -> None:
     """Run every run of a sweep not yet complete in the store; print the final summary.
 
-    Rerunning skips completed runs and retries failed ones. Exits with status 1 if a run failed.
+    Rerunning skips completed runs and retries failed ones (and reruns runs whose benchmark
+    table changed since). Exits with status 1 if a run failed. A config's 'imports' run only
+    with --allow-imports, never on --dry-run.
     """
     from lab.errors import ConfigError
-    from lab.experiments.config import load_config
+    from lab.experiments.config import load_config, refuse_imports_on_dry_run
     from lab.experiments.executors import EXECUTORS
     from lab.experiments.expansion import expand
     from lab.experiments.runner import plan_table, run_sweep
@@ -60,7 +68,9 @@ def run_command(
         raise ConfigError(
             f"--executor: unknown executor {executor!r}; valid: {', '.join(EXECUTORS)}"
         )
-    sweep = load_config(config)
+    if dry_run:
+        refuse_imports_on_dry_run(config)
+    sweep = load_config(config, allow_imports=allow_imports and not dry_run)
     store = ResultsStore(results_dir)
     for warning in audit_warnings(list(sweep.problems)):
         console.print(f"[yellow]warning:[/] {markup_safe(warning)}")
@@ -78,12 +88,17 @@ def run_command(
 
 def print_sweep_report(sweep: SweepConfig, report: SweepReport, results_dir: Path | None) -> None:
     """The final summary of a sweep (median and IQR of the final normalized hypervolume per
-    problem and variant) and what ran, failed or was already done."""
+    problem and variant, recomputed from the histories: a resumed sweep shows what its runs
+    hold, not what their manifests claim) and what ran, failed or was already done."""
+    from lab.experiments.verify import verified_manifests
     from lab.results.manifest_summary import final_summary, summary_table
     from lab.results.query import load_manifests
+    from lab.results.store import ResultsStore
 
     ids = {spec.run_id for spec in report.runs}
-    manifests = load_manifests(sweep.name, root=results_dir)
+    manifests, check = verified_manifests(
+        ResultsStore(results_dir), sweep.name, load_manifests(sweep.name, root=results_dir)
+    )
     manifests = manifests[manifests["run_id"].isin(ids)]
     verdicts, caption = baseline_verdicts(manifests)
     console.print(
@@ -103,6 +118,12 @@ def print_sweep_report(sweep: SweepConfig, report: SweepReport, results_dir: Pat
         console.print(
             f"[red]{len(report.failed)} run(s) failed[/]; see `lab results show {sweep.name} "
             "--failed`; rerun the same command to retry them."
+        )
+    odd = [r for r in check.inconsistent if r in ids]
+    if odd:
+        console.print(
+            f"[yellow]{len(odd)} run(s) hold values that do not recompute[/] (the summary "
+            f"shows the recomputed ones); see `lab results check {sweep.name}`."
         )
 
 

@@ -22,7 +22,8 @@ A sweep file looks like::
     seed_batch: 8                     # at most this many seeds per task (balanced) for
                                       # algorithms that batch seeds (BO);
                                       # results do not depend on it, only speed and memory
-    imports: []                       # modules imported first in every worker (own algorithms)
+    imports: []                       # modules imported first in every worker (own algorithms);
+                                      # imported only when asked: `lab run --allow-imports`
 
 Loading validates everything a run would need later (problem and algorithm names,
 hyperparameter names, sizes) and raises :class:`lab.errors.ConfigError` naming the file, the
@@ -32,6 +33,13 @@ name selects that problem before it is read as a glob pattern, and the design is
 problems x seeds x algorithm variants, counted before anything is expanded, is at most
 :func:`max_runs` (``$LAB_MAX_RUNS``, default :data:`DEFAULT_MAX_RUNS`), so that a short file
 cannot ask for a billion runs.
+
+**Imports are code.** A module under ``imports`` runs when it is imported, and a config may
+come from someone else (a shared repository, a received results store). Loading a config
+therefore never imports anything unless asked (``allow_imports=True``, ``lab run
+--allow-imports``); without it, every module the config names must already be imported in this
+process (e.g. by the notebook that registers its algorithm), otherwise loading stops with an
+error that names the modules and the option. Dry runs, checks, analyses and reports never ask.
 """
 
 from __future__ import annotations
@@ -43,6 +51,8 @@ import itertools
 import json
 import math
 import os
+import re
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,6 +71,46 @@ from lab.config_file import error_lines, field_path, format_validation_error, re
 from lab.errors import ConfigError, LabError
 from lab.registry import check_name
 from lab.run_ids import canonical_json
+
+#: A dotted module name (what ``importlib.import_module`` takes, without relative dots).
+_MODULE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+#: The option that lets a config's ``imports`` run, for messages.
+ALLOW_IMPORTS_HINT = (
+    "imports are code: run them only for a config you trust, with `lab run --allow-imports` "
+    "(Python: load_config(path, allow_imports=True) or lab.run_sweep(..., allow_imports=True))"
+)
+
+
+def _module_names(value: Any) -> list[str]:
+    """The module names of an ``imports`` value (one name or a list), each checked to be a
+    dotted module name."""
+    if value is None:
+        return []
+    modules = [value] if isinstance(value, str) else value
+    if not isinstance(modules, list | tuple):
+        raise ConfigError(f"imports must be a list of module names, got {value!r}")
+    for module in modules:
+        if not isinstance(module, str) or _MODULE_RE.fullmatch(module) is None:
+            raise ConfigError(
+                f"imports: {module!r} is not a module name (dotted identifiers, e.g. "
+                "my_package.my_algorithms)"
+            )
+    return list(modules)
+
+
+def not_imported(value: Any) -> list[str]:
+    """The modules of an ``imports`` value that this process has not imported."""
+    return [m for m in _module_names(value) if m not in sys.modules]
+
+
+def import_modules(value: Any) -> None:
+    """Import the modules of an ``imports`` value (the explicit choice of the caller)."""
+    for module in _module_names(value):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise ConfigError(f"imports: cannot import {module!r}: {exc}") from exc
+
 
 #: Environment variable that sets :func:`max_runs`.
 MAX_RUNS_ENV = "LAB_MAX_RUNS"
@@ -139,7 +189,7 @@ class AlgorithmEntry(BaseModel):
         if name not in algorithm_names():
             raise ConfigError(
                 f"unknown algorithm {name!r}; valid: {', '.join(algorithm_names())} (or "
-                "register your own and list its module under 'imports')"
+                "register your own, list its module under 'imports' and pass --allow-imports)"
             )
         return name
 
@@ -200,13 +250,16 @@ class SweepConfig(BaseModel):
 
     @field_validator("imports", mode="before")
     @classmethod
-    def _import_modules(cls, value: Any) -> Any:
-        for module in value or ():
-            try:
-                importlib.import_module(module)
-            except ImportError as exc:
-                raise ConfigError(f"cannot import {module!r}: {exc}") from exc
-        return value
+    def _imported_modules(cls, value: Any) -> Any:
+        # Validating never imports (see the module docstring): the modules must be imported
+        # already, by the caller's explicit choice (parse_config(allow_imports=True)) or code.
+        missing = not_imported(value)
+        if missing:
+            raise ConfigError(
+                f"imports: module(s) {missing} are not imported, and loading a config imports "
+                f"nothing by itself; {ALLOW_IMPORTS_HINT}"
+            )
+        return [value] if isinstance(value, str) else value
 
     @field_validator("problems", mode="before")
     @classmethod
@@ -380,11 +433,28 @@ def check_hyperparameters(config: SweepConfig, raw: Any, source: str) -> None:
 
 
 def parse_config(
-    raw: Any, *, source: str = "<config>", default_name: str | None = None
+    raw: Any,
+    *,
+    source: str = "<config>",
+    default_name: str | None = None,
+    allow_imports: bool = False,
 ) -> SweepConfig:
-    """Validate an already-parsed mapping (``source`` names it in errors)."""
+    """Validate an already-parsed mapping (``source`` names it in errors).
+
+    Args:
+        raw: the parsed YAML mapping.
+        source: what names it in errors (the file).
+        default_name: the experiment name when the mapping has none.
+        allow_imports: import the modules under ``imports`` first (they are code: only for a
+            config you trust). Without it they must be imported already, else ConfigError.
+    """
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: a sweep config must be a YAML mapping of fields")
+    if allow_imports:
+        try:
+            import_modules(raw.get("imports"))
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
     data = dict(raw)
     if default_name is not None:
         data.setdefault("name", default_name)
@@ -403,11 +473,30 @@ def parse_config(
     return config
 
 
-def load_config(path: Path | str) -> SweepConfig:
-    """Read and validate a sweep config file; the experiment name defaults to its stem."""
+def refuse_imports_on_dry_run(path: Path | str) -> None:
+    """Refuse a dry run of a config whose ``imports`` are not imported: a dry run never runs
+    code, and without its modules the config's own algorithms are unknown."""
+    _, raw = read_yaml(path, what="sweep config")
+    missing = not_imported(raw.get("imports")) if isinstance(raw, dict) else []
+    if missing:
+        raise ConfigError(
+            f"{path}: imports: the sweep needs module(s) {missing}, and --dry-run never imports "
+            "code, so its runs cannot be listed; run it with `lab run --allow-imports` if you "
+            "trust the config"
+        )
+
+
+def load_config(path: Path | str, *, allow_imports: bool = False) -> SweepConfig:
+    """Read and validate a sweep config file; the experiment name defaults to its stem.
+
+    ``allow_imports`` imports the modules the config lists under ``imports`` (code: only for a
+    config you trust); without it they must be imported already (see the module docstring).
+    """
     path = Path(path)
     text, raw = read_yaml(path, what="sweep config")
-    config = parse_config(raw, source=str(path), default_name=path.stem)
+    config = parse_config(
+        raw, source=str(path), default_name=path.stem, allow_imports=allow_imports
+    )
     return config.model_copy(
         update={
             "source": str(path),

@@ -9,13 +9,12 @@ an algorithm vanish from a comparison; :func:`check_design` names what is missin
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab.config_file import read_yaml
+from lab.config_file import parse_yaml
 from lab.errors import ConfigError, LabError
-from lab.experiments.config import SweepConfig, parse_config
+from lab.experiments.config import SweepConfig, not_imported, parse_config
 from lab.experiments.expansion import RunSpec, expand
 from lab.results.integrity import manifest_problem
 from lab.results.store import ResultsStore
@@ -53,23 +52,24 @@ class DesignCheck:
         return f"{spec.problem} / {spec.label} / seed {spec.seed} ({run_id})"
 
 
-def _stored_config(path: Path, experiment: str) -> SweepConfig:
-    """A sweep copy of the results store, parsed *without importing* what it names.
+def stored_config(store: ResultsStore, path: Path, experiment: str) -> SweepConfig:
+    """A sweep copy of the results store, read under the store's bounds
+    (:meth:`~lab.results.store.ResultsStore.read_sweep_copy`) and parsed *without importing*
+    what it names.
 
     A config's ``imports`` are modules to import (own algorithms): code. A results store may
-    come from someone else, so checking it never imports a module that this process has not
+    come from someone else, so reading it never imports a module that this process has not
     imported already; such a sweep's runs are reported as unknown instead.
     """
-    _, raw = read_yaml(path, what="stored sweep config")
-    if isinstance(raw, dict) and raw.get("imports"):
-        modules = raw["imports"] if isinstance(raw["imports"], list) else [raw["imports"]]
-        foreign = [str(m) for m in modules if str(m) not in sys.modules]
-        if foreign:
-            raise ConfigError(
-                f"{path}: the sweep imports {foreign}; the lab does not import code named in a "
-                "results store, so its runs are unknown here (import those modules first, e.g. "
-                "from Python, or pass --allow-missing)"
-            )
+    text = store.read_sweep_copy(path)
+    raw = parse_yaml(text, source=str(path), what="stored sweep config")
+    foreign = not_imported(raw.get("imports")) if isinstance(raw, dict) else []
+    if foreign:
+        raise ConfigError(
+            f"{path}: the sweep imports {foreign}; the lab does not import code named in a "
+            "results store, so its runs are unknown here (import those modules first, e.g. "
+            "from Python, or pass --allow-missing)"
+        )
     return parse_config(raw, source=str(path), default_name=experiment).model_copy(
         update={"name": experiment}
     )
@@ -78,10 +78,9 @@ def _stored_config(path: Path, experiment: str) -> SweepConfig:
 def check_design(store: ResultsStore, experiment: str) -> DesignCheck:
     """Compare the runs of ``experiment``'s stored sweep configs with the store."""
     out = DesignCheck()
-    sweeps = store.experiment_dir(experiment) / "sweeps"
-    for path in sorted(sweeps.glob("*.yaml")) if sweeps.is_dir() else []:
+    for path in store.sweep_copies(experiment):
         try:
-            config = _stored_config(path, experiment)
+            config = stored_config(store, path, experiment)
         except LabError as exc:
             out.unreadable[str(path)] = str(exc)
             continue
@@ -99,4 +98,4 @@ def check_design(store: ResultsStore, experiment: str) -> DesignCheck:
     return out
 
 
-__all__ = ["DesignCheck", "check_design"]
+__all__ = ["DesignCheck", "check_design", "stored_config"]

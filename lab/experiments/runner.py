@@ -8,6 +8,10 @@ the lock released. A killed sweep therefore loses only its runs in flight: the k
 their locks, their temporary files are removed by the next claimant, and a rerun executes them
 again from their seeds — with the same results.
 
+A run counts as done only if it is complete in the store *and* ran on the benchmark table that
+its problem has now (the manifest's ``problem.table_sha256``): after a table is rebuilt or
+re-imported, its runs are stale and run again (:func:`lab.experiments.verify.stale_reason`).
+
 A pool worker that dies (a crash, the out-of-memory killer) breaks a local process pool: every
 run then in flight is recorded as failed, the pool is replaced and the sweep goes on; a rerun
 retries those runs.
@@ -100,15 +104,40 @@ def _failed_outcome(spec: RunSpec, exc: BaseException, started: str, wall: float
     )
 
 
+class _DoneCheck:
+    """Is a run done: complete in the store and run on its problem's current table? The
+    tables' checksums are looked up once per problem, and only for runs that are complete."""
+
+    def __init__(self, store: ResultsStore, experiment: str) -> None:
+        self.store, self.experiment = store, experiment
+        self._current: dict[str, str | None] = {}
+
+    def stale(self, spec: RunSpec) -> str | None:
+        from lab.experiments.verify import current_table_sha256, stale_reason
+
+        if spec.problem not in self._current:
+            self._current[spec.problem] = current_table_sha256(spec.problem)
+        manifest = self.store.read_manifest(self.experiment, spec.run_id) or {}
+        return stale_reason(manifest, self._current[spec.problem])
+
+    def __call__(self, spec: RunSpec) -> bool:
+        if not self.store.is_complete(self.experiment, spec.run_id):
+            return False
+        return self.stale(spec) is None
+
+
 def plan_table(config: SweepConfig, runs: list[RunSpec], store: ResultsStore) -> Table:
     """A rich table of the runs of a sweep and their state in the store (for ``--dry-run``)."""
     where = markup_safe(store.experiment_dir(config.name))
     table = Table(title=f"{config.name}: {len(runs)} runs -> {where}")
     for col in ("problem", "algorithm", "params", "seed", "run seed", "run id", "state"):
         table.add_column(col)
+    done = _DoneCheck(store, config.name)
     for spec in runs:
         manifest = store.read_manifest(config.name, spec.run_id)
-        if store.is_complete(config.name, spec.run_id):
+        if store.is_complete(config.name, spec.run_id) and done.stale(spec) is not None:
+            state = "[yellow]stale[/] (table changed; will rerun)"
+        elif store.is_complete(config.name, spec.run_id):
             state = "[green]done[/]"
         elif manifest is not None and manifest.get("status") == "failed":
             state = "[red]failed[/] (will retry)"
@@ -204,7 +233,9 @@ def run_sweep(
         store.experiment_dir(config.name), what="results",
         setting="--results-dir or $LAB_RESULTS_DIR",
     )  # fmt: skip
+    store.own_folder(config.name, "runs")  # never write through a link out of the store
     runs = expand(config)
+    is_done = _DoneCheck(store, config.name)
     report = SweepReport(config.name, store.experiment_dir(config.name), runs)
     if config.source and Path(config.source).is_file():
         store.write_sweep_config(
@@ -213,7 +244,7 @@ def run_sweep(
     store.runs_dir(config.name).mkdir(parents=True, exist_ok=True)
     pending: list[RunSpec] = []
     for spec in runs:
-        if store.is_complete(config.name, spec.run_id):
+        if is_done(spec):
             report.already_done.append(spec.run_id)
         else:
             pending.append(spec)
@@ -284,7 +315,7 @@ def run_sweep(
                 while queue and len(in_flight) < ex.capacity:
                     specs, locks = [], []
                     for spec in queue.popleft():
-                        if store.is_complete(config.name, spec.run_id):
+                        if is_done(spec):
                             report.done_elsewhere.append(spec.run_id)
                             bar.skipped()
                             continue
@@ -292,7 +323,7 @@ def run_sweep(
                         if lock is None:
                             deferred.append([spec])
                             continue
-                        if store.is_complete(config.name, spec.run_id):  # done before we locked
+                        if is_done(spec):  # done before we locked
                             lock.release()
                             report.done_elsewhere.append(spec.run_id)
                             bar.skipped()

@@ -247,24 +247,20 @@ def _figures(report: RenderReport) -> str:
 
 def _expected_runs(store: ResultsStore, experiment: str) -> tuple[dict[str, dict], list[str]]:
     """Run id -> (problem, label, seed) of every run the experiment's stored sweep configs
-    expand to, and the configs that could not be read (named, with why)."""
-    from lab.errors import LabError
-    from lab.experiments.config import load_config
-    from lab.experiments.expansion import expand
+    expand to, and the configs that could not be read (named, with why).
 
-    expected: dict[str, dict] = {}
-    unreadable = []
-    folder = store.experiment_dir(experiment) / "sweeps"
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            for spec in expand(load_config(path)):
-                expected[spec.run_id] = {
-                    "problem": spec.problem,
-                    "label": spec.label,
-                    "seed": spec.seed,
-                }
-        except LabError as exc:
-            unreadable.append(f"{path.name}: {exc}")
+    The copies are read as the integrity check reads them
+    (:func:`lab.experiments.design.check_design`): under the store's bounds, and never
+    importing the modules a copy lists under ``imports`` (a received store is untrusted).
+    """
+    from lab.experiments.design import check_design
+
+    design = check_design(store, experiment)
+    expected = {
+        run_id: {"problem": spec.problem, "label": spec.label, "seed": spec.seed}
+        for run_id, spec in design.expected.items()
+    }
+    unreadable = [f"{Path(path).name}: {error}" for path, error in design.unreadable.items()]
     return expected, unreadable
 
 
@@ -305,14 +301,22 @@ def _runs(store: ResultsStore, experiment: str, manifests: list[dict]) -> tuple[
 
 
 def _configs(store: ResultsStore, experiment: str) -> str:
-    from lab.fileio import sha256_file
+    """The stored sweep copies as text, each read under the store's bounds (a link, a device
+    or an oversized copy is named, not read)."""
+    import hashlib
 
-    folder = store.experiment_dir(experiment) / "sweeps"
+    from lab.errors import LabError
+
     out = []
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+    for path in store.sweep_copies(experiment):
+        try:
+            text = store.read_sweep_copy(path)
+        except LabError as exc:
+            out.append(f'<h3>{_e(path.name)}</h3><div class="warn">Not shown: {_e(exc)}</div>')
+            continue
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         out.append(
-            f"<h3>{_e(path.name)}</h3><p class='meta'>sha256 {_e(sha256_file(path))}</p>"
-            f"<pre>{_e(path.read_text(encoding='utf-8'))}</pre>"
+            f"<h3>{_e(path.name)}</h3><p class='meta'>sha256 {_e(sha)}</p><pre>{_e(text)}</pre>"
         )
     return "\n".join(out) or "<p>No sweep config stored with the runs.</p>"
 
@@ -450,8 +454,9 @@ def write_report(
     """Write :func:`report_html` to ``out`` (default ``<store>/<experiment>/report.html``)
     atomically; returns the path."""
     store = ResultsStore(root)
-    path = Path(out) if out is not None else store.experiment_dir(experiment) / "report.html"
     page = report_html(experiment, root=root, baseline=baseline, width=width)
+    # The default place is a folder of the store: never written through a symbolic link.
+    path = Path(out) if out is not None else store.own_folder(experiment) / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, page)
     return path

@@ -10,7 +10,9 @@ Only files named exactly as the store writes them count as runs (``<run_id>.json
 * ``partial``: a history without a manifest, or a temporary file, left by a writer that was
   killed (``lab run`` reruns the run);
 * ``foreign``: any file the store does not write;
-* ``locked``: a run that a sweep holds right now (not an error).
+* ``locked``: a run that a sweep holds right now (not an error);
+* ``stale lock``: a lock file that no live process holds, left by a sweep that was stopped
+  (SIGTERM, a crash): harmless, the next ``lab run`` takes it over (not an error).
 
 A run whose manifest says ``failed`` is not an issue of the store: it is a recorded result
 (``lab results show --failed``).
@@ -28,7 +30,7 @@ from lab.results.store import RUN_ID, ResultsStore
 #: A temporary file of an atomic write (``.<final name>.<random>.tmp``).
 _TMP = re.compile(r"^\.(?P<final>[0-9a-f]{16}\.(json|parquet))\..*\.tmp$")
 
-IssueKind = Literal["damaged", "partial", "foreign", "locked"]
+IssueKind = Literal["damaged", "partial", "foreign", "locked", "stale lock"]
 #: Kinds that mean results are missing or unusable (``locked`` is only information).
 PROBLEM_KINDS: frozenset[str] = frozenset({"damaged", "partial", "foreign"})
 
@@ -39,7 +41,7 @@ class StoreIssue:
 
     Attributes:
         path: the file.
-        kind: ``damaged``, ``partial``, ``foreign`` or ``locked``.
+        kind: ``damaged``, ``partial``, ``foreign``, ``locked`` or ``stale lock``.
         run_id: the run it belongs to, when its name says so.
         what: what is wrong, in words.
     """
@@ -61,6 +63,19 @@ def manifest_problem(store: ResultsStore, experiment: str, run_id: str) -> str |
     return store.run_problem(experiment, run_id)
 
 
+def _lock_issue(store: ResultsStore, experiment: str, path: Path) -> StoreIssue:
+    run_id = path.name[: -len(".lock")]
+    state = store.lock_state(experiment, run_id)
+    holder = f" ({state.holder})" if state.holder else ""
+    if state.held:
+        return StoreIssue(path, "locked", run_id, f"a sweep is writing this run{holder}")
+    return StoreIssue(
+        path, "stale lock", run_id,
+        f"left by a sweep that stopped{holder}; no process holds it: harmless, the next "
+        "`lab run` takes it over (or delete the file)",
+    )  # fmt: skip
+
+
 def check_runs_folder(store: ResultsStore, experiment: str) -> list[StoreIssue]:
     """Every file of ``<experiment>/runs/`` that is not part of an intact run, by file name."""
     runs = store.runs_dir(experiment)
@@ -70,8 +85,14 @@ def check_runs_folder(store: ResultsStore, experiment: str) -> list[StoreIssue]:
     issues: list[StoreIssue] = []
     for name in sorted(names):
         path = runs / name
-        if not path.is_file():
-            issues.append(StoreIssue(path, "foreign", None, "not a file the store writes"))
+        if path.is_symlink() or not path.is_file():
+            what = "a symbolic link" if path.is_symlink() else "not a regular file"
+            issues.append(
+                StoreIssue(
+                    path, "foreign", None,
+                    f"{what}: not a file the store writes (never read); remove it",
+                )
+            )  # fmt: skip
         elif is_run_file_name(name, ".json"):
             run_id = name[:-5]
             problem = manifest_problem(store, experiment, run_id)
@@ -88,7 +109,7 @@ def check_runs_folder(store: ResultsStore, experiment: str) -> list[StoreIssue]:
                     )
                 )  # fmt: skip
         elif is_run_file_name(name, ".lock"):
-            issues.append(StoreIssue(path, "locked", name[:-5], "a sweep is writing this run"))
+            issues.append(_lock_issue(store, experiment, path))
         elif (match := _TMP.match(name)) is not None:
             issues.append(
                 StoreIssue(

@@ -18,17 +18,22 @@ RUN_COLUMNS = (
 )  # fmt: skip
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else ``{}`` (a manifest may be edited by hand)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _flatten(manifest: dict[str, Any]) -> dict[str, Any]:
-    config = manifest.get("config") or {}
-    final = manifest.get("final") or {}
-    error = manifest.get("error") or {}
+    config = _mapping(manifest.get("config"))
+    final = _mapping(manifest.get("final"))
+    error = _mapping(manifest.get("error"))
     return {
         "experiment": manifest.get("experiment"),
         "run_id": manifest.get("run_id"),
         "problem": config.get("problem"),
         "algorithm": config.get("algorithm"),
         "label": config.get("label"),
-        "params": canonical_json(config.get("params") or {}),
+        "params": canonical_json(_mapping(config.get("params"))),
         "seed": config.get("seed"),
         "run_seed": config.get("run_seed"),
         "budget": config.get("budget"),
@@ -44,9 +49,9 @@ def _flatten(manifest: dict[str, Any]) -> dict[str, Any]:
         "algo_time_s": manifest.get("algo_time_s"),
         "started_at": manifest.get("started_at"),
         "finished_at": manifest.get("finished_at"),
-        "hostname": (manifest.get("host") or {}).get("hostname"),
-        "pid": (manifest.get("host") or {}).get("pid"),
-        "table_sha256": (manifest.get("problem") or {}).get("table_sha256"),
+        "hostname": _mapping(manifest.get("host")).get("hostname"),
+        "pid": _mapping(manifest.get("host")).get("pid"),
+        "table_sha256": _mapping(manifest.get("problem")).get("table_sha256"),
         "git_commit": manifest.get("git_commit"),
         "error_type": error.get("type"),
         "error_message": error.get("message"),

@@ -264,11 +264,41 @@ def read_card(name: str, *, directory: Path | None = None) -> dict[str, Any]:
     directory = Path(directory or surrogates_dir())
     if not (directory / name).is_dir():
         raise unknown_name(f"surrogate in {directory}", name, surrogate_names(directory))
+    # Bounded like every file of a surrogate folder (size, nesting: lab.file_bounds); a damaged
+    # card is a SurrogateFileError naming it, so listing goes on with the other surrogates.
     card = read_json(directory / name / CARD_FILE)
+    if not isinstance(card, dict):
+        raise SurrogateFileError(f"{directory / name / CARD_FILE}: expected a JSON object")
     for key in ("data", "targets", "predictor", "encoding", "split", "metrics"):
         if key not in card:
             raise SurrogateFileError(f"{directory / name / CARD_FILE}: missing field {key!r}")
+    _check_card_shape(card, directory / name / CARD_FILE)
     return card
+
+
+def _check_card_shape(card: dict[str, Any], path: Path) -> None:
+    """Refuse a card whose fields that listings read have the wrong type (an edited card must
+    be one error naming it, not a crash of ``lab surrogate ls``)."""
+    objects = ("data", "predictor", "encoding", "split", "metrics")
+    wrong = [k for k in objects if not isinstance(card[k], dict)]
+    if not isinstance(card["targets"], list) or not all(
+        isinstance(t, str) for t in card["targets"]
+    ):
+        wrong.append("targets")
+    if not wrong and not all(
+        isinstance(m, dict) and isinstance(m.get("kendall_tau"), int | float)
+        for m in card["metrics"].values()
+    ):
+        wrong.append("metrics")
+    if not wrong:
+        needed = (("data", "benchmark"), ("predictor", "name"), ("encoding", "name"),
+                  ("split", "n_train"))  # fmt: skip
+        wrong += [f"{obj}.{key}" for obj, key in needed if key not in card[obj]]
+    if wrong:
+        raise SurrogateFileError(
+            f"{path}: field(s) {wrong} do not have the type a model card has (edited?); refit "
+            "the surrogate with `lab surrogate fit`"
+        )
 
 
 def load_surrogate(name: str, *, directory: Path | None = None) -> SavedSurrogate:

@@ -103,5 +103,9 @@ def load_tensors(path: Path) -> dict[str, Any]:
 
 
 def read_json(path: Path) -> Any:
-    """Parse a JSON file of a saved surrogate; errors (:class:`SurrogateFileError`) name it."""
+    """Parse a JSON file of a saved surrogate; errors (:class:`SurrogateFileError`) name it.
+
+    The file must be a regular file within ``LAB_MAX_JSON_BYTES`` and nest at most
+    ``LAB_MAX_JSON_DEPTH`` deep (:mod:`lab.file_bounds`): a card of 200,000 nested brackets is
+    refused by name instead of exhausting the parser's recursion."""
     return read_json_file(path, what="surrogate file", error=SurrogateFileError)

@@ -50,7 +50,7 @@ def sweep_script(config: Path, results: Path, workers: int) -> list[str]:
     code = (
         "import json, sys\n"
         "from lab.experiments import load_config, run_sweep\n"
-        f"r = run_sweep(load_config({str(config)!r}), workers={workers}, "
+        f"r = run_sweep(load_config({str(config)!r}, allow_imports=True), workers={workers}, "
         f"results_dir={str(results)!r}, progress=False)\n"
         "print(json.dumps({'ok': r.ok, 'failed': r.failed, 'already_done': r.already_done, "
         "'done_elsewhere': r.done_elsewhere}))\n"

@@ -132,7 +132,10 @@ def test_grid_errors(tmp_path):
 
 def test_bad_experiment_name_and_import(tmp_path):
     assert "not a valid experiment name" in _error(tmp_path, name="../escape")
-    assert "cannot import 'no_such_module_xyz'" in _error(tmp_path, imports=["no_such_module_xyz"])
+    refused = _error(tmp_path, imports=["no_such_module_xyz"])
+    assert "not imported" in refused and "--allow-imports" in refused
+    with pytest.raises(ConfigError, match="cannot import 'no_such_module_xyz'"):
+        load_config(write_config(tmp_path, imports=["no_such_module_xyz"]), allow_imports=True)
 
 
 def test_yaml_and_file_errors(tmp_path):

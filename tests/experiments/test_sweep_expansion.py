@@ -85,7 +85,7 @@ def test_ids_and_seeds_are_the_same_in_a_fresh_process(tmp_path):
     path = write_config(tmp_path)
     code = (
         "import json; from lab.experiments import load_config, expand\n"
-        f"print(json.dumps([[r.run_id, r.run_seed] for r in expand(load_config({str(path)!r}))]))"
+        f"print(json.dumps([[r.run_id, r.run_seed] for r in expand(load_config({str(path)!r}, allow_imports=True))]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=subprocess_env(PYTHONHASHSEED="123"), check=True)  # fmt: skip

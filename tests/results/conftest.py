@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The test algorithms the sweeps list under `imports`: a config's imports never run by
+# themselves, so this process imports them (as a notebook registering its algorithm would).
+import tests.experiments._plugins  # noqa: F401
 from lab.experiments import load_config, run_sweep
 from tests.experiments._sweeps import write_config
 

@@ -82,10 +82,10 @@ class Algorithm(ABC):
             raise ParameterError(f"batch_size must be >= 1, got {batch_size}")
         if n_init < 1:
             raise ParameterError(f"n_init must be >= 1, got {n_init}")
-        if budget > problem.n_architectures and not self.allows_repeats:
+        if budget > problem.n_searchable and not self.allows_repeats:
             raise ParameterError(
-                f"budget {budget} exceeds the {problem.n_architectures} architectures of "
-                f"{problem.name}"
+                f"budget {budget} exceeds the {problem.n_searchable} distinct evaluations of "
+                f"{problem.name}'s search space"
             )
         self.problem = problem
         self.budget = int(budget)

@@ -88,7 +88,8 @@ def resample_rows(
     """
     genomes = np.asarray(genomes, dtype=np.int64).reshape(-1, problem.n_var)
     cards = problem.cardinalities
-    taken = np.array(blocked, dtype=bool, copy=True)
+    # Rows outside the search space are never returned.
+    taken = np.array(blocked, dtype=bool, copy=True) | ~problem.searchable_all
     if (~taken).sum() < len(genomes):
         raise RuntimeError(
             f"{problem.name}: cannot find {len(genomes)} architectures outside the blocked set"

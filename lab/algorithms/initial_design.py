@@ -13,9 +13,9 @@ METHODS = ("random", "lhs")
 def initial_design(
     problem: Problem, n: int, rng: np.random.Generator, *, method: str = "random"
 ) -> np.ndarray:
-    """``n`` distinct table rows.
+    """``n`` distinct table rows of the search space (:attr:`Problem.searchable_all`).
 
-    ``random`` draws distinct architectures uniformly. ``lhs`` is a Latin-hypercube-like design
+    ``random`` draws distinct evaluations of the search space uniformly. ``lhs`` is a Latin-hypercube-like design
     over the genome: each variable's values are spread as evenly as ``n`` allows (a shuffled,
     balanced column per variable), then each genome is replaced by a distinct table
     architecture at minimal Hamming distance, so the design stays balanced yet valid.
@@ -26,10 +26,8 @@ def initial_design(
     if method not in METHODS:
         raise ParameterError(f"unknown initial design {method!r}; valid: {list(METHODS)}")
     n = int(n)
-    if not 0 < n <= problem.n_architectures:
-        raise ParameterError(
-            f"initial design size must be in 1..{problem.n_architectures}, got {n}"
-        )
+    if not 0 < n <= problem.n_searchable:
+        raise ParameterError(f"initial design size must be in 1..{problem.n_searchable}, got {n}")
     if method == "random":
         return problem.sample_rows(n, rng)
     cards = problem.cardinalities
@@ -44,6 +42,7 @@ def initial_design(
             out[i] = rows[i]
         else:
             dist = (genomes != target[i]).sum(axis=1).astype(np.float64)
+            dist[~problem.searchable_all] = np.inf
             dist[list(taken)] = np.inf
             best = np.flatnonzero(dist == dist.min())
             out[i] = best[rng.integers(len(best))]

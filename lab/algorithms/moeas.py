@@ -19,6 +19,7 @@ import types
 from typing import Any, Literal
 
 import numpy as np
+from moocore import hv_contributions
 from pydantic import Field
 from pymoo.algorithms.moo.moead import MOEAD, ParallelMOEAD
 from pymoo.algorithms.moo.nsga2 import NSGA2, RankAndCrowding, binary_tournament
@@ -34,6 +35,7 @@ from pymoo.core.population import Population
 from pymoo.decomposition.pbi import PBI
 from pymoo.decomposition.tchebicheff import Tchebicheff
 from pymoo.operators.selection.tournament import TournamentSelection
+from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
 from pymoo.util.ref_dirs import get_reference_directions
 from scipy.special import comb
 
@@ -94,10 +96,58 @@ class NSGA3Search(PymooAlgorithm):
         )
 
 
+class ThresholdHypervolumeSurvival(LeastHypervolumeContributionSurvival):
+    """pymoo's least-hypervolume-contribution survival with the problem's reference point.
+
+    pymoo puts the reference point at ``1 + eps`` of the population's own normalization. Where
+    the problem declares a threshold (its region of interest, the reference point of the
+    scoring and of the Bayesian searches), this survival uses that threshold instead, so every
+    algorithm that needs a reference point gets the same one; other objectives keep pymoo's.
+
+    Args:
+        reference: ``m`` reference point in the objective units pymoo sees, NaN where the
+            problem declares no threshold.
+    """
+
+    def __init__(self, reference: np.ndarray, eps: float = 10.0) -> None:
+        super().__init__(eps=eps)
+        self.reference = np.asarray(reference, dtype=np.float64)
+
+    def _do(
+        self,
+        problem: Any,
+        pop: Population,
+        *args: Any,
+        n_survive: int | None = None,
+        ideal: np.ndarray | None = None,
+        nadir: np.ndarray | None = None,
+        **kwargs: Any,
+    ) -> Population:
+        F = pop.get("F").astype(float, copy=False)
+        ideal = F.min(axis=0) if ideal is None else ideal
+        nadir = F.max(axis=0) if nadir is None else nadir
+        span = np.where(nadir > ideal, nadir - ideal, 1.0)
+        ref = np.where(np.isfinite(self.reference), (self.reference - ideal) / span, 1.0 + self.eps)
+        survivors: list[Any] = []
+        for k, front in enumerate(NonDominatedSorting().do(F, n_stop_if_ranked=n_survive)):
+            front = pop[front]
+            front.set("rank", k)
+            if len(survivors) + len(front) > n_survive:
+                Fn = (front.get("F") - ideal) / span
+                while len(survivors) + len(front) > n_survive:
+                    worst = hv_contributions(Fn, ref=ref).argmin()
+                    Fn = np.delete(Fn, worst, axis=0)
+                    front = np.delete(front, worst)
+            survivors.extend(front)
+        return Population.create(*survivors)
+
+
 class SMSEMOASearch(PymooAlgorithm):
     """SMS-EMOA (Beume et al. 2007): pymoo's ``SMSEMOA`` (least hypervolume contribution
-    survival on the population's own normalization). Steady state by default: one offspring per
-    generation, or ``batch_size`` when batches are larger (``n_offsprings`` overrides)."""
+    survival), with the problem's declared thresholds as the reference point where it declares
+    them (:class:`ThresholdHypervolumeSurvival`) and pymoo's ``1 + eps`` of the population's
+    normalization elsewhere. Steady state by default: one offspring per generation, or
+    ``batch_size`` when batches are larger (``n_offsprings`` overrides)."""
 
     name = "smsemoa"
     references = (
@@ -110,7 +160,8 @@ class SMSEMOASearch(PymooAlgorithm):
             n_offsprings=self.n_offsprings or self.batch_size,
             sampling=sampling,
             selection=TournamentSelection(func_comp=cv_and_dom_tournament),
-            survival=LeastHypervolumeContributionSurvival(),
+            # Undeclared thresholds are inf, which stays inf when scaled: pymoo's point there.
+            survival=ThresholdHypervolumeSurvival(self._scale(self.problem.thresholds)),
             output=None,
             **operators,
         )

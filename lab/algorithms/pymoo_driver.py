@@ -148,7 +148,7 @@ class PymooAlgorithm(Algorithm):
         design = Population.new(X=self._to_x(self.history.genomes[members]))
         self._assign(design, self.history.F[members], self.history.G[members])
         n_fill = max(0, self._initial_size() - len(members))
-        free = np.flatnonzero(~self._evaluated)
+        free = np.flatnonzero(~self._evaluated & self.problem.searchable_all)
         fill_rows = self.rng.choice(free, size=min(n_fill, len(free)), replace=False)
         fill = Population.new(X=self._to_x(self.problem.genomes_all[fill_rows]))
         sampling = Population.merge(design, fill) if len(fill) else design
@@ -232,7 +232,7 @@ class PymooAlgorithm(Algorithm):
     def _immigrants(self) -> Population:
         """Random new architectures, when pymoo could not produce a single offspring."""
         self.pymoo.termination.force_termination = False
-        free = np.flatnonzero(~self._evaluated)
+        free = np.flatnonzero(~self._evaluated & self.problem.searchable_all)
         size = self.n_offsprings or self.pop_size
         rows = self.rng.choice(free, size=min(size, len(free)), replace=False)
         return Population.new(X=self._to_x(self.problem.genomes_all[rows]))

@@ -9,7 +9,7 @@ from lab.problems.problem import Evaluation
 
 
 class RandomSearch(Algorithm):
-    """Uniform sampling over not-yet-evaluated architectures."""
+    """Uniform sampling over not-yet-evaluated architectures of the search space."""
 
     name = "random"
     references = (
@@ -17,7 +17,7 @@ class RandomSearch(Algorithm):
     )
 
     def _ask(self, n: int) -> np.ndarray:
-        candidates = np.flatnonzero(~self._evaluated)
+        candidates = np.flatnonzero(~self._evaluated & self.problem.searchable_all)
         rows = self.rng.choice(candidates, size=min(n, len(candidates)), replace=False)
         return self.problem.genomes_all[rows]
 

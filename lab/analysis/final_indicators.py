@@ -19,10 +19,13 @@ import pandas as pd
 
 from lab.analysis.run_arrays import RUN_KEYS, ProblemRuns
 from lab.scoring import SCORE_COLUMNS, Yardstick, returned_set, score_returned
+from lab.scoring.diagnostics import DIAGNOSTIC_COLUMNS, run_diagnostics
 from lab.stats import GeneralizationStats, generalization_of_set
 
 #: Columns of the per-run table, after :data:`~lab.analysis.run_arrays.RUN_KEYS`.
-FINAL_METRICS: tuple[str, ...] = ("n_evaluations", "n_feasible", *SCORE_COLUMNS, "algo_time_s")
+FINAL_METRICS: tuple[str, ...] = (
+    "n_evaluations", "n_feasible", *SCORE_COLUMNS, "algo_time_s", *DIAGNOSTIC_COLUMNS,
+)  # fmt: skip
 
 FINAL_COLUMNS: tuple[str, ...] = (*RUN_KEYS, *FINAL_METRICS)
 
@@ -48,13 +51,15 @@ def final_indicators(block: ProblemRuns) -> FinalIndicators:
     Returns:
         :class:`FinalIndicators` whose table has, per run: ``n_evaluations``, ``n_feasible``,
         ``n_returned`` (size of the returned set); on the report metrics of the returned set
-        ``hv`` (w.r.t. the reference point 1.1), ``hv_normalized`` (``hv`` / hypervolume of the
+        ``hv`` (w.r.t. the problem's reference point), ``hv_normalized`` (``hv`` / hypervolume of the
         exact report front), ``igd``, ``igd_plus``, ``gd``, ``eps_add`` (against the exact
         report front; ``inf`` for an empty set), ``spacing`` and ``spread`` (NaN when
         undefined); on the search metrics ``hv_search`` and ``hv_search_normalized`` (÷ the
-        exact search front's hypervolume); ``hv_gap = hv_search - hv`` (positive when the
-        search metrics were optimistic) and ``algo_time_s`` (total seconds the algorithm
-        spent deciding, evaluations excluded).
+        exact search front's hypervolume); ``hv_gap = hv_search_normalized - hv_normalized``
+        (positive when the search metrics were optimistic), ``algo_time_s`` (total seconds the
+        algorithm spent deciding, evaluations excluded) and the run's diagnostics
+        (:data:`~lab.scoring.diagnostics.DIAGNOSTIC_COLUMNS`: shares of its evaluations that
+        were degenerate, duplicate, infeasible or outside the region of interest).
     """
     yardstick = Yardstick.of(block.problem)
     rows: list[dict[str, float | int]] = []
@@ -70,10 +75,20 @@ def final_indicators(block: ProblemRuns) -> FinalIndicators:
                 "n_feasible": int(feasible.sum()),
                 **scores.as_dict(),
                 "algo_time_s": float(block.algo_time_s[sl].sum()),
+                **run_diagnostics(
+                    block.problem,
+                    block.rows[sl],
+                    block.problem.F_all[block.rows[sl]],
+                    feasible,
+                ).as_dict(),
             }
         )
         returned.append(ret)
-        general.append(generalization_of_set(ret, S[ret], R[ret], scores.hv_search, scores.hv))
+        general.append(
+            generalization_of_set(
+                ret, S[ret], R[ret], scores.hv_search_normalized, scores.hv_normalized
+            )
+        )
     metrics = pd.DataFrame(rows, columns=list(FINAL_METRICS))
     table = pd.concat([block.runs.reset_index(drop=True), metrics], axis=1)
     return FinalIndicators(table=table, returned=returned, generalization=general)

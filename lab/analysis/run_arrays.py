@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lab.errors import AnalysisError
-from lab.problems import NORMALIZED_REFERENCE, Problem, get_problem
+from lab.problems import Problem, get_problem
 
 #: Run-identifying columns carried into every per-run analysis table, in order.
 RUN_KEYS: tuple[str, ...] = (
@@ -59,8 +59,8 @@ class ProblemRuns:
 
     @property
     def ref(self) -> np.ndarray:
-        """The frozen hypervolume reference point in normalized space (``m``, all 1.1)."""
-        return np.full(self.problem.n_obj, NORMALIZED_REFERENCE)
+        """The problem's hypervolume reference point in normalized report space (``m``)."""
+        return self.problem.normalized_reference("report")
 
     def run_slice(self, j: int) -> slice:
         return slice(int(self.offsets[j]), int(self.offsets[j + 1]))

@@ -53,6 +53,7 @@ def traces_table(block: ProblemRuns, *, points: int = TRACE_POINTS) -> pd.DataFr
             yardstick.ref,
             indicators=("hv", "igd_plus"),
             search_indicators=("hv",),
+            search_ref=yardstick.search_ref,
         )
         parts["evaluations"].append(grid)
         parts["algo_time_s"].append(np.cumsum(block.algo_time_s[sl])[grid - 1])

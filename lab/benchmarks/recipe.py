@@ -25,6 +25,11 @@ class Recipe(ABC):
         raw_files: relative path -> expected sha256 (``None``: recorded, not checked).
         builder_version: bump when the built table would change; stale tables are rebuilt.
         datasets: datasets the table covers (for listings).
+        shared_results: columns the source stores once per isomorphism class and copies to
+            every member (see :mod:`lab.problems.identical_results`); empty when every
+            architecture was trained on its own.
+        isomorphs: how the source treats isomorphic architectures, in words (shown by
+            ``lab bench show``).
     """
 
     name: ClassVar[str]
@@ -37,6 +42,8 @@ class Recipe(ABC):
     raw_files: ClassVar[dict[str, str | None]] = {}
     builder_version: ClassVar[int] = 1
     datasets: ClassVar[tuple[str, ...]] = ()
+    shared_results: ClassVar[tuple[str, ...]] = ()
+    isomorphs: ClassVar[str] = "each architecture has its own row and its own results"
 
     def find_raw_dir(self, explicit: Path | None = None) -> Path | None:
         """The raw folder to build from: ``explicit`` if given, else the first candidate folder
@@ -92,6 +99,8 @@ class Recipe(ABC):
             "builder_version": self.builder_version,
             "raw_sha256": checksums,
             "datasets": list(self.datasets),
+            "shared_results": list(self.shared_results),
+            "isomorphs": self.isomorphs,
         }
 
     @abstractmethod

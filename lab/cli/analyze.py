@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.table import Table
 
 from lab.cli import options
 from lab.cli.console import make_console
@@ -57,6 +58,29 @@ def analyze_command(
     print_analysis(result, experiment)
 
 
+def diagnostics_renderable(result: AnalysisResult) -> Table | None:
+    """The runs' diagnostics (mean shares of their evaluations per problem and algorithm),
+    or ``None`` for an analysis without them."""
+    from lab.analysis.diagnostics_summary import diagnostics_summary
+
+    summary = diagnostics_summary(result.final)
+    if summary.empty:
+        return None
+    table = Table(
+        "problem", "algorithm", "runs", "degenerate", "duplicate", "infeasible",
+        "outside region", "table's degenerate rate",
+        title="what the budgets were spent on (share of evaluations, mean over runs)",
+    )  # fmt: skip
+    for row in summary.itertuples(index=False):
+        table.add_row(
+            markup_safe(str(row.problem)), markup_safe(str(row.label)), str(row.n_runs),
+            f"{row.share_degenerate:.1%}", f"{row.share_duplicate:.1%}",
+            f"{row.share_infeasible:.1%}", f"{row.share_outside_roi:.1%}",
+            f"{row.table_degenerate_rate:.1%}",
+        )  # fmt: skip
+    return table
+
+
 def print_analysis(result: AnalysisResult, experiment: str) -> None:
     """What ``lab analyze`` prints: per-problem tables with the significance verdicts, the
     ranking, the protocol's warnings and where the files went."""
@@ -82,6 +106,9 @@ def print_analysis(result: AnalysisResult, experiment: str) -> None:
         )
     for table in problem_tables(result):
         console.print(table)
+    diagnostics = diagnostics_renderable(result)
+    if diagnostics is not None:
+        console.print(diagnostics)
     console.print(ranking_renderable(result))
     warnings = warnings_renderable(result)
     if warnings is not None:

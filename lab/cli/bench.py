@@ -119,9 +119,19 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
             f"benchmark {markup_safe(problem.table.name)}, {problem.n_architectures} architectures"
         )
         frozen = problem.frozen()
+        excluded = problem.n_architectures - problem.n_searchable
+        console.print(
+            f"search space: {problem.n_searchable} distinct evaluations ({excluded} rows left out: "
+            + (
+                "degenerate architectures are included and scored"
+                if problem.include_degenerate
+                else f"{frozen['degenerate_rows']} degenerate"
+            )
+            + ", the rest identical by construction to a row in the space)"
+        )
         t = Table(
             "objective", "search metric", "report metric", "unit", "threshold", "ideal", "nadir",
-            "ref", "search ideal", "search nadir",
+            "HV ref point", "search ideal", "search nadir",
         )  # fmt: skip
         s_ideal, s_nadir = problem.bounds("search")
         for i, o in enumerate(problem.spec.objectives):
@@ -133,15 +143,18 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
             )  # fmt: skip
         console.print(t)
         console.print(
-            f"true front (report): {frozen['true_front_size']} distinct objective vectors "
-            f"({frozen['true_front_architectures']} architectures), normalized HV "
-            f"{frozen['true_front_hv']:.6f}; (search): {frozen['search_front_size']} vectors "
-            f"({frozen['search_front_architectures']} architectures), HV "
-            f"{frozen['search_front_hv']:.6f}"
+            f"exact front (report): {frozen['true_front_size']} distinct objective vectors "
+            f"({frozen['true_front_architectures']} architectures), hypervolume in the "
+            f"normalized box {frozen['true_front_hv']:.6f}; (search): "
+            f"{frozen['search_front_size']} distinct objective vectors "
+            f"({frozen['search_front_architectures']} architectures), hypervolume "
+            f"{frozen['search_front_hv']:.6f}. A run's hv_normalized is its hypervolume divided "
+            "by the front's (1 = front found)."
         )
         console.print(
-            f"degenerate architectures (kept, never set the normalization or fronts): "
-            f"{frozen['degenerate_rows']}; rule: {markup_safe(problem.space.degenerate_rule)}"
+            "degenerate architectures (never set the normalization or fronts"
+            + ("" if problem.include_degenerate else "; outside the search space")
+            + f"): {frozen['degenerate_rows']}; rule: {markup_safe(problem.space.degenerate_rule)}"
         )
         _print_audit(problem.name)
         return
@@ -155,6 +168,12 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
     console.print(f"source: {markup_safe(meta.get('source', ''))}")
     console.print(f"licence: {markup_safe(meta.get('licence', ''))}")
     console.print(f"citation: {markup_safe(meta.get('citation', ''))}")
+    if meta.get("isomorphs"):
+        shared = meta.get("shared_results") or []
+        console.print(
+            f"isomorphic architectures: {markup_safe(str(meta['isomorphs']))}"
+            + (f" (shared results: {markup_safe(', '.join(map(str, shared)))})" if shared else "")
+        )
     console.print(
         markup_safe(
             f"builder version: {meta.get('builder_version')}   table sha256: "
@@ -171,15 +190,17 @@ def show(name: str = typer.Argument(..., help="A benchmark or a problem name."))
     console.print(t)
     from lab.problems.registry import get_problem, problem_specs
 
-    fronts = Table("problem", "true front size (report)", "normalized HV")
+    fronts = Table(
+        "problem", "exact front (report): distinct vectors", "architectures",
+        "hypervolume in the normalized box",
+    )  # fmt: skip
     for pname, spec in sorted(problem_specs().items()):
         if spec.benchmark == name:
             p = get_problem(pname)
             fronts.add_row(
-                markup_safe(pname),
-                str(len(p.true_front_rows("report"))),
+                markup_safe(pname), str(len(p.true_front("report"))), str(len(p.true_front_rows("report"))),
                 f"{p.true_front_hv():.6f}",
-            )
+            )  # fmt: skip
     console.print(fronts)
 
 
@@ -285,18 +306,19 @@ def fetch_cmd(
 
 def _audit_table(entries: dict[str, dict], title: str) -> Table:
     t = Table(
-        "problem", "front", "best 1/3/10 share", "report ceiling", "random 100 / 500",
-        "headroom", "val->test rho", "verdict", title=title,
+        "problem", "front (vectors)", "best 1/3/10 share", "search front, report HV",
+        "random 100 / 500", "headroom [95% CI]", "val->test rho", "verdict", title=title,
     )  # fmt: skip
     for name, a in sorted(entries.items()):
         share = a["hv_share_best"]
         rnd = a["random_median"]
         rho = a["rank_correlation"]
+        low, high = a.get("headroom_interval") or (a["headroom"], a["headroom"])
         t.add_row(
             markup_safe(name), str(a["front_size"]), f"{share[1]:.3f} / {share[3]:.3f} / {share[10]:.3f}",
-            f"{a['report_ceiling']:.3f}", f"{rnd[100]:.3f} / {rnd[500]:.3f}",
-            f"{a['headroom']:+.3f}", "-" if rho is None else f"{rho:+.2f}",
-            markup_safe(a["verdict"]),
+            f"{a['search_front_report_hv']:.3f}", f"{rnd[100]:.3f} / {rnd[500]:.3f}",
+            f"{a['headroom']:+.3f} [{low:+.3f}, {high:+.3f}]",
+            "-" if rho is None else f"{rho:+.2f}", markup_safe(a["verdict"]),
         )  # fmt: skip
     return t
 
@@ -311,17 +333,41 @@ def _print_audit(name: str) -> None:
     console.print(_audit_table({name: entry}, "audit (benchmarks/audit.yaml)"))
 
 
+@bench_app.command("thresholds")
+def thresholds_cmd(
+    names: list[str] = typer.Argument(..., help="Problems to compute the rule's thresholds for."),
+) -> None:
+    """Region-of-interest thresholds by the built-in problems' rule (the worse of the exact
+    search and report fronts' nadirs plus 10 % of their range, rounded up to two significant
+    digits), beside the ones each problem declares: values to put under `threshold:` in your
+    own problem specs."""
+    from lab.problems.region_of_interest import rule_thresholds
+    from lab.problems.registry import get_problem
+
+    t = Table("problem", "objective", "unit", "declared", "rule")
+    for name in names:
+        problem = get_problem(name)
+        for i, (o, value) in enumerate(
+            zip(problem.spec.objectives, rule_thresholds(problem), strict=True)
+        ):
+            t.add_row(
+                problem.name, o.name, problem.objective_units[i],
+                "-" if o.threshold is None else f"{o.threshold:g}", f"{value:g}",
+            )  # fmt: skip
+    console.print(t)
+
+
 @bench_app.command("audit")
 def audit_cmd(
     names: list[str] | None = typer.Argument(None, help="Problems (default: all available)."),
-    seeds: int = typer.Option(10, min=10, help="Random-search seeds (at least 10)."),
+    seeds: int = typer.Option(30, min=10, help="Random-search seeds (at least 10)."),
 ) -> None:
     """Audit problems: can results on them tell algorithms apart? Measures, from the full table,
     the front size in distinct vectors, the front hypervolume share of its best 1/3/10 points,
-    the report hypervolume of the exact search front (ceiling), random search's median report
-    hypervolume at 100 and 500 evaluations and the val->test rank correlation on the front, gives
-    a verdict (discriminative, saturating, noise-dominated) and stores it in audit.yaml beside
-    the frozen points."""
+    the report hypervolume of the exact search front, random search's median report hypervolume
+    at 100 and 500 evaluations with a bootstrap interval, and the val->test rank correlation on
+    the front, gives a verdict (discriminative, saturating, noise-dominated, or borderline when
+    the interval spans two) and stores it in audit.yaml beside the frozen points."""
     from rich.progress import Progress
 
     from lab.analysis.problem_audit import audit_problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -11,6 +12,9 @@ from lab.cli.console import make_console
 from lab.errors import ConfigError
 from lab.results.store import RESULTS_DIR_ENV
 from lab.terminal_text import markup_safe
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 results_app = typer.Typer(
     help="Query the results store (one folder per experiment).", no_args_is_help=True
@@ -107,6 +111,30 @@ def check(
         raise typer.Exit(1)
 
 
+def diagnostics_table(manifests: pd.DataFrame) -> Table | None:
+    """Mean shares of the runs' evaluations that were degenerate, duplicate, infeasible or
+    outside the region of interest, per (problem, algorithm), as recomputed from the histories;
+    ``None`` when none could be recomputed."""
+    from lab.scoring.diagnostics import DIAGNOSTIC_COLUMNS
+
+    if manifests.empty or not set(DIAGNOSTIC_COLUMNS) <= set(manifests.columns):
+        return None
+    known = manifests.dropna(subset=list(DIAGNOSTIC_COLUMNS))
+    if known.empty:
+        return None
+    table = Table(
+        "problem", "algorithm", "runs", "degenerate", "duplicate", "infeasible", "outside region",
+        title="what the budgets were spent on (share of evaluations, mean over runs)",
+    )  # fmt: skip
+    for (problem, label), group in known.groupby(["problem", "label"], sort=True):
+        means = group[list(DIAGNOSTIC_COLUMNS)].mean()
+        table.add_row(
+            markup_safe(str(problem)), markup_safe(str(label)), str(len(group)),
+            *(f"{means[c]:.1%}" for c in DIAGNOSTIC_COLUMNS),
+        )  # fmt: skip
+    return table
+
+
 @results_app.command("show")
 def show(
     experiment: str = typer.Argument(..., help="Experiment name (see `lab results ls`)."),
@@ -133,6 +161,9 @@ def show(
             title=f"{experiment}: final normalized hypervolume (median and IQR over seeds)",
         )
     )
+    diagnostics = diagnostics_table(manifests)
+    if diagnostics is not None:
+        console.print(diagnostics)
     _print_issues(experiment, results_dir, brief=True, verification=verification)
     if runs:
         table = Table(title=f"{experiment}: runs")

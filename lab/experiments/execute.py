@@ -21,6 +21,7 @@ import pandas as pd
 
 from lab.experiments.expansion import RunSpec
 from lab.results.provenance import host_info, library_versions, utc_now
+from lab.scoring.diagnostics import run_diagnostics
 from lab.threads import thread_limit
 
 
@@ -81,6 +82,7 @@ def _problem_meta(problem: Any) -> dict[str, Any]:
         "benchmark": problem.table.name,
         "table_sha256": problem.table.meta.get("table_sha256"),
         "n_architectures": problem.n_architectures,
+        "n_searchable": problem.n_searchable,
         "objectives": list(problem.objective_names),
         "n_constraints": problem.n_constr,
     }
@@ -113,6 +115,9 @@ def _finish_meta(meta: dict[str, Any], problem: Any, algorithm: Any) -> pd.DataF
         "n_returned": scores.n_returned,
         "n_feasible": int(history.feasible.sum()),
     }
+    meta["diagnostics"] = run_diagnostics(
+        problem, history.rows, history.F, history.feasible
+    ).as_dict()
     return frame
 
 

@@ -50,9 +50,13 @@ class RunVerification:
             design other runs of the seed do not share, a history identical to another seed's).
         stale: ``run_id -> why``: the run's benchmark table changed since it ran.
         unverified: ``problem -> why`` its runs could not be recomputed here.
+        diagnostics: ``run_id -> {share_degenerate, share_duplicate, share_infeasible,
+            share_outside_roi}`` recomputed from the history and the table
+            (:mod:`lab.scoring.diagnostics`).
     """
 
     hv: dict[str, float] = field(default_factory=dict)
+    diagnostics: dict[str, dict[str, float]] = field(default_factory=dict)
     inconsistent: dict[str, str] = field(default_factory=dict)
     stale: dict[str, str] = field(default_factory=dict)
     unverified: dict[str, str] = field(default_factory=dict)
@@ -99,6 +103,7 @@ def _check_against_table(
     out: RunVerification, run_id: str, manifest: dict[str, Any], history: pd.DataFrame, problem
 ) -> None:
     from lab.scoring import score_run
+    from lab.scoring.diagnostics import run_diagnostics
 
     m = problem.n_obj
     F, R = _columns(history, "f", m), _columns(history, "r", m)
@@ -124,6 +129,9 @@ def _check_against_table(
     feasible = history["feasible"].to_numpy(dtype=bool) if "feasible" in history else None
     hv = float(score_run(problem, F, R, problem.returnable_mask(rows, feasible)).hv_normalized)
     out.hv[run_id] = hv
+    out.diagnostics[run_id] = run_diagnostics(
+        problem, rows, F, np.ones(len(rows), dtype=bool) if feasible is None else feasible
+    ).as_dict()
     recorded = (manifest.get("final") or {}).get("hv_normalized")
     try:
         same = math.isclose(float(recorded), hv, rel_tol=RTOL, abs_tol=1e-12)
@@ -242,7 +250,10 @@ def verified_manifests(
     store: ResultsStore, experiment: str, manifests: pd.DataFrame
 ) -> tuple[pd.DataFrame, RunVerification]:
     """``manifests`` (:func:`lab.results.load_manifests`) with ``hv_normalized`` replaced by
-    the value recomputed from each history where it could be, and the verification."""
+    the value recomputed from each history where it could be, the run diagnostics recomputed
+    likewise (``share_*`` columns, NaN where they could not be), and the verification."""
+    from lab.scoring.diagnostics import DIAGNOSTIC_COLUMNS
+
     check = verify_runs(store, experiment)
     if len(manifests) and check.hv:
         manifests = manifests.copy()
@@ -250,6 +261,14 @@ def verified_manifests(
         manifests["hv_normalized"] = recomputed.where(
             recomputed.notna(), manifests["hv_normalized"]
         )
+    if len(manifests):
+        manifests = manifests.copy()
+        for col in DIAGNOSTIC_COLUMNS:
+            manifests[col] = (
+                manifests["run_id"]
+                .map({r: d[col] for r, d in check.diagnostics.items()})
+                .astype(float)
+            )
     return manifests, check
 
 

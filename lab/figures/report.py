@@ -207,6 +207,37 @@ def _problem_tables(a: AnalysisResult) -> str:
     return "\n".join(out)
 
 
+def _diagnostics(a: AnalysisResult) -> str:
+    """What the runs spent their budgets on (:mod:`lab.analysis.diagnostics_summary`)."""
+    from lab.analysis.diagnostics_summary import diagnostics_summary
+
+    summary = diagnostics_summary(a.final)
+    if summary.empty:
+        return "<p>This analysis has no run diagnostics (analysed before they existed).</p>"
+    rows = [
+        [
+            _e(r.problem), _e(r.label), str(r.n_runs), f"{r.share_degenerate:.1%}",
+            f"{r.share_duplicate:.1%}", f"{r.share_infeasible:.1%}",
+            f"{r.share_outside_roi:.1%}", f"{r.table_degenerate_rate:.1%}",
+        ]
+        for r in summary.itertuples(index=False)
+    ]  # fmt: skip
+    return (
+        "<p>Share of each run's evaluations (mean over runs) that were degenerate "
+        "architectures, duplicates of an earlier evaluation's objective vector, infeasible, or "
+        "outside the problem's region of interest, beside the table's share of degenerate "
+        "architectures.</p>"
+        + _table(
+            [
+                "problem", "algorithm", "runs", "degenerate", "duplicate", "infeasible",
+                "outside region", "table's degenerate rate",
+            ],
+            rows,
+            names=2,
+        )
+    )  # fmt: skip
+
+
 def _ranking(a: AnalysisResult) -> str:
     entry = (a.ranking.get("metrics") or {}).get("hv_normalized") or {}
     if not entry.get("available"):
@@ -421,6 +452,7 @@ def report_html(
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     sections = [
         ("results", "Results per problem", _problem_tables(a)),
+        ("diagnostics", "Run diagnostics", _diagnostics(a)),
         ("ranking", "Ranking across problems", _ranking(a)),
         ("figures", "Figures", figures),
         ("runs", "Runs: failed and missing", runs_html),

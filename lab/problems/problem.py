@@ -14,6 +14,7 @@ import numpy as np
 
 from lab.benchmarks.table import BenchmarkTable
 from lab.errors import ConfigError, InputError, InvalidArchitectureError
+from lab.problems.identical_results import representative_rows
 from lab.problems.pareto import nondominated_mask
 from lab.problems.spec import ProblemSpec
 from lab.spaces.base import SearchSpace
@@ -119,8 +120,20 @@ class Problem:
         self._sorted_rows = order
         self._dense_rows: np.ndarray | None = None
         self._front_rows: dict[str, np.ndarray] = {}
-        #: Degenerate architectures by the space's declared rule (kept, evaluable, flagged).
+        #: Degenerate architectures by the space's declared rule (flagged in every table).
         self.degenerate_all = np.asarray(space.degenerate_mask(self.genomes_all), dtype=bool)
+        #: Whether degenerate architectures are in the search space and the scoring.
+        self.include_degenerate = spec.degenerate == "include"
+        #: Row each table row is evaluated as: itself, the first row of its group of identical
+        #: results (:mod:`lab.problems.identical_results`), or ``-1`` outside the search space.
+        self.evaluated_as_all = representative_rows(
+            table,
+            np.concatenate([self.F_all, self.F_report_all, self.G_all], axis=1),
+            self.include_degenerate | ~self.degenerate_all,
+        )
+        #: Rows a search may evaluate (``N``): in the space and first of their group.
+        self.searchable_all = self.evaluated_as_all == np.arange(len(table))
+        self._searchable_rows = np.flatnonzero(self.searchable_all)
         #: Per objective, the worst value of interest (``inf`` where the spec declares none).
         self.thresholds = np.array(
             [np.inf if o.threshold is None else float(o.threshold) for o in spec.objectives]
@@ -128,7 +141,16 @@ class Problem:
         self._bounds = {kind: self._front_bounds(kind) for kind in KINDS}
         #: Report-metric normalization (the one every score is judged in).
         self.ideal, self.nadir = self._bounds["report"]
-        self.reference_point = self.ideal + NORMALIZED_REFERENCE * (self.nadir - self.ideal)
+        #: The usual point 10 % of the exact report front's range beyond its nadir, from the
+        #: whole table: the scoring's reference point where no threshold is declared, and the
+        #: ``oracle`` ablation of the Bayesian searches.
+        self.oracle_point = self.ideal + NORMALIZED_REFERENCE * (self.nadir - self.ideal)
+        #: The hypervolume reference point (``m``, raw report units) of the scoring: the
+        #: declared thresholds (on both metrics), else :attr:`oracle_point` (on the search
+        #: metrics then 1.1 of the search front's own normalization).
+        self.reference_point = np.where(
+            np.isfinite(self.thresholds), self.thresholds, self.oracle_point
+        )
 
     # ------------------------------------------------------------------------------ dimensions
     @property
@@ -145,12 +167,19 @@ class Problem:
 
     @property
     def n_architectures(self) -> int:
+        """Rows of the table (row indices run over ``0 .. n_architectures - 1``)."""
         return len(self.table)
+
+    @property
+    def n_searchable(self) -> int:
+        """Distinct evaluations a search may make: table rows in the search space, each group of
+        identical results counted once."""
+        return len(self._searchable_rows)
 
     # ------------------------------------------------------------------------------ evaluation
     def rows(self, genomes: np.ndarray) -> np.ndarray:
-        """Table row of each genome (``n``), ``-1`` where the genome denotes no architecture of
-        the table."""
+        """Table row each genome is evaluated as (``n``), ``-1`` where the genome denotes no
+        architecture of the search space (not in the table, or degenerate and excluded)."""
         if self.space.size <= DENSE_LOOKUP_MAX:
             if self._dense_rows is None:
                 # One table from raw genome code to row folds canonicalization into the look-up.
@@ -163,7 +192,9 @@ class Problem:
         pos = np.searchsorted(self._sorted_codes, codes)
         pos = np.minimum(pos, len(self._sorted_codes) - 1)
         hit = (self._sorted_codes[pos] == codes) & (codes >= 0)
-        return np.where(hit, self._sorted_rows[pos], -1)
+        # A row outside the search space is no architecture of it; a row of a group of
+        # identical results is evaluated as the group's first row.
+        return np.where(hit, self.evaluated_as_all[self._sorted_rows[pos]], -1)
 
     def is_valid(self, genomes: np.ndarray) -> np.ndarray:
         """Boolean mask: does each genome denote an architecture of the table?"""
@@ -191,8 +222,9 @@ class Problem:
         )
 
     def sample_rows(self, n: int, rng: np.random.Generator, *, replace: bool = False) -> np.ndarray:
-        """``n`` table rows drawn uniformly over distinct architectures."""
-        return rng.choice(self.n_architectures, size=n, replace=replace)
+        """``n`` table rows drawn uniformly over the distinct evaluations of the search space
+        (:attr:`searchable_all`)."""
+        return self._searchable_rows[rng.choice(self.n_searchable, size=n, replace=replace)]
 
     # --------------------------------------------------------------------------- normalization
     @staticmethod
@@ -221,24 +253,33 @@ class Problem:
         ideal, nadir = self.bounds(kind)
         return (np.asarray(F, dtype=np.float64) - ideal) / (nadir - ideal)
 
+    def normalized_reference(self, kind: str = "report") -> np.ndarray:
+        """The hypervolume reference point in the ``kind`` metrics' normalized space (``m``): the
+        declared thresholds normalized by that kind's front, ``1.1`` where none is declared."""
+        declared = np.isfinite(self.thresholds)
+        scaled = self.normalize(np.where(declared, self.thresholds, 0.0)[None, :], kind)[0]
+        return np.where(declared, scaled, NORMALIZED_REFERENCE)
+
     def scored_mask(self, kind: str = "report") -> np.ndarray:
         """Rows that may set the ``kind`` front and normalization (``N``): feasible, not
         degenerate, and within the region of interest (every objective <= its threshold)."""
         F = self.objectives_of(kind)
         inside = np.all(F <= self.thresholds, axis=1)
-        return self.feasible_all & ~self.degenerate_all & inside
+        return self.feasible_all & (self.include_degenerate | ~self.degenerate_all) & inside
 
     def returnable_mask(self, rows: np.ndarray, feasible: np.ndarray | None = None) -> np.ndarray:
         """Mask over evaluated ``rows`` (``n``): may each be part of a run's returned set?
 
-        Feasible (``feasible`` as recorded, else the table's constraints) and not degenerate:
-        a degenerate architecture is evaluated like any other, but it is not an answer the lab
-        credits, just as it never sets the normalization or the exact fronts (otherwise a
-        parameter-free cell faster than every front member could score above the front).
+        Feasible (``feasible`` as recorded, else the table's constraints) and not degenerate
+        (unless the problem includes degenerate architectures, and then scores them): a
+        degenerate architecture is not an answer the lab credits, just as it never sets the
+        normalization or the exact fronts (otherwise a parameter-free cell faster than every
+        front member could score above the front). Searches cannot propose one (it is outside
+        the search space); a stored history from an older run may still hold some.
         """
         rows = np.asarray(rows, dtype=np.int64)
         ok = self.feasible_all[rows] if feasible is None else np.asarray(feasible, dtype=bool)
-        return ok & ~self.degenerate_all[rows]
+        return ok & (self.include_degenerate | ~self.degenerate_all[rows])
 
     def true_front_rows(self, kind: str = "report") -> np.ndarray:
         """Rows of the exact Pareto front on ``search`` or ``report`` metrics of the rows that
@@ -268,7 +309,7 @@ class Problem:
     def true_front_hv(self, kind: str = "report") -> float:
         """Hypervolume of the normalized exact front w.r.t. the normalized reference point."""
         front = self.normalize(self.true_front(kind), kind)
-        return float(moocore.hypervolume(front, ref=np.full(self.n_obj, NORMALIZED_REFERENCE)))
+        return float(moocore.hypervolume(front, ref=self.normalized_reference(kind)))
 
     def _front_bounds(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         front = self.objectives_of(kind)[self.true_front_rows(kind)]
@@ -280,15 +321,19 @@ class Problem:
     def frozen(self) -> dict[str, object]:
         """The values frozen in ``benchmarks/frozen.yaml`` for this problem.
 
-        ``ideal`` / ``nadir`` / ``reference_point`` normalize the report metrics,
-        ``search_ideal`` / ``search_nadir`` the search metrics; ``*_front_size`` count distinct
-        objective vectors, ``*_front_architectures`` the architectures holding them.
+        ``ideal`` / ``nadir`` normalize the report metrics, ``search_ideal`` / ``search_nadir``
+        the search metrics; ``reference_point`` is the hypervolume reference point of both (raw
+        units: the declared thresholds) and ``oracle_point`` the 1.1 point of the exact report
+        front; ``*_front_size`` count distinct objective vectors, ``*_front_architectures`` the
+        architectures holding them; ``searchable_rows`` counts the distinct evaluations of the
+        search space.
         """
         search_ideal, search_nadir = self.bounds("search")
         return {
             "ideal": [float(x) for x in self.ideal],
             "nadir": [float(x) for x in self.nadir],
             "reference_point": [float(x) for x in self.reference_point],
+            "oracle_point": [float(x) for x in self.oracle_point],
             "search_ideal": [float(x) for x in search_ideal],
             "search_nadir": [float(x) for x in search_nadir],
             "true_front_size": len(self.true_front("report")),
@@ -298,6 +343,7 @@ class Problem:
             "search_front_architectures": len(self.true_front_rows("search")),
             "search_front_hv": round(self.true_front_hv("search"), 12),
             "degenerate_rows": int(self.degenerate_all.sum()),
+            "searchable_rows": int(self.n_searchable),
             "table_rows": int(self.n_architectures),
         }
 

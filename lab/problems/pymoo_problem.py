@@ -12,6 +12,14 @@ Every evaluation is recorded in order, so that the run can be scored like any ot
 :meth:`PymooProblem.evaluations` gives them, and
 ``lab.scoring.score_evaluation(problem, evaluations)`` the lab's scores of the set the search
 returns.
+
+**Budgets.** pymoo charges every call: a repeated genome, an isomorph of an evaluated
+architecture (evaluated as the same row) and a genome outside the space each count once more
+in ``("n_evals", N)``. The lab counts distinct evaluations, as its own algorithms do:
+:attr:`PymooProblem.n_distinct` is that count, :meth:`PymooProblem.distinct_budget` a pymoo
+termination that stops once ``N`` distinct architectures were evaluated, and
+``evaluations(distinct=True, limit=N)`` the first ``N`` of them, so that a pymoo search and a
+lab algorithm can be compared at equal distinct budgets.
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pymoo.core.problem import Problem as _PymooBase
+from pymoo.core.termination import Termination
+
+from lab.errors import ParameterError
 
 if TYPE_CHECKING:
     from lab.problems.problem import Evaluation, Problem
@@ -70,8 +81,60 @@ class PymooProblem(_PymooBase):
     def rows(self) -> np.ndarray:
         return np.concatenate(self._rows) if self._rows else np.empty(0, dtype=np.int64)
 
-    def evaluations(self) -> Evaluation:
-        """The evaluations of architectures of the table so far, in evaluation order (genomes
-        that denote none are left out)."""
+    @property
+    def n_charged(self) -> int:
+        """Evaluations pymoo has charged (every call, as its ``n_evals`` counts them)."""
+        return int(self.rows.size)
+
+    @property
+    def n_distinct(self) -> int:
+        """Distinct architectures evaluated (the lab's budget unit)."""
         rows = self.rows
-        return self.problem.evaluate_rows(rows[rows >= 0])
+        return int(np.unique(rows[rows >= 0]).size)
+
+    def distinct_budget(self, n: int) -> DistinctBudget:
+        """A pymoo termination: stop once ``n`` distinct architectures were evaluated."""
+        return DistinctBudget(n)
+
+    def evaluations(self, *, distinct: bool = False, limit: int | None = None) -> Evaluation:
+        """The evaluations of architectures of the search space so far, in evaluation order
+        (genomes that denote none are left out).
+
+        Args:
+            distinct: keep only the first evaluation of each architecture.
+            limit: keep only the first ``limit`` (of the distinct ones, with ``distinct``):
+                a search that overshoots its budget by part of a generation is scored on the
+                budget's evaluations.
+        """
+        rows = self.rows
+        rows = rows[rows >= 0]
+        if distinct:
+            _, first = np.unique(rows, return_index=True)
+            rows = rows[np.sort(first)]
+        if limit is not None:
+            rows = rows[: int(limit)]
+        return self.problem.evaluate_rows(rows)
+
+
+class DistinctBudget(Termination):
+    """pymoo termination after ``n`` distinct architecture evaluations of the problem the
+    algorithm searches (a :class:`PymooProblem`).
+
+    It reads the count from ``algorithm.problem``, the problem object ``minimize`` was given:
+    ``minimize`` deep-copies its termination, so a reference kept here would watch a copy.
+    """
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise ParameterError(f"a distinct budget must be a whole number >= 1, got {n!r}")
+        self.n = int(n)
+
+    def _update(self, algorithm: object) -> float:
+        problem = getattr(algorithm, "problem", None)
+        if not isinstance(problem, PymooProblem):
+            raise ParameterError(
+                "a distinct budget counts the evaluations of a lab problem: search "
+                "problem.as_pymoo() with it"
+            )
+        return problem.n_distinct / self.n

@@ -339,10 +339,10 @@ def audit_warnings(names: list[str]) -> list[str]:
             )
         elif entry.get("verdict") != "discriminative":
             out.append(
-                f"problem {name!r} is {entry.get('verdict')} by its audit (best point holds "
-                f"{entry['hv_share_best'][1]:.0%} of the front's hypervolume; random search at "
-                f"500 evaluations reaches {entry['random_median'][500]:.3f} of a report ceiling "
-                f"of {entry['report_ceiling']:.3f}); differences between algorithms on it may "
-                "mean little (see `lab bench show " + name + "`)"
+                f"problem {name!r} is {entry.get('verdict')} by its audit "
+                f"({entry.get('verdict_reason', '')}; random search at 500 evaluations reaches "
+                f"{entry['random_median'][500]:.3f}, the exact search front "
+                f"{entry['search_front_report_hv']:.3f}); differences between algorithms on it "
+                "may mean little (see `lab bench show " + name + "`)"
             )
     return out

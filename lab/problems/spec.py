@@ -22,13 +22,21 @@ minimized unit (an error rate for an accuracy). It declares the problem's *regio
 architectures worse than a threshold do not set the ideal / nadir point nor the reference fronts
 (they are still evaluated and scored), and it is the objective threshold a Bayesian search may
 take as its hypervolume reference point, as a user of Ax or BoTorch would declare it.
+Declared thresholds are the problem's hypervolume reference point for the scoring and for every
+algorithm that uses one (see :mod:`lab.problems.region_of_interest` for the rule the built-in
+problems follow).
+
+``degenerate: exclude`` (the default) leaves the space's degenerate architectures (see
+:meth:`lab.spaces.base.SearchSpace.degenerate_mask`) out of the search space, so that what a
+search may evaluate is what the scoring counts; ``include`` puts them in the space *and* in the
+scoring (they may then set the fronts and be returned).
 """
 
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -75,6 +83,7 @@ class ProblemSpec(BaseModel):
     description: str = ""
     objectives: tuple[ObjectiveSpec, ...] = Field(min_length=2, max_length=6)
     constraints: tuple[ConstraintSpec, ...] = ()
+    degenerate: Literal["exclude", "include"] = "exclude"
     source: str = ""
 
     @field_validator("name")
@@ -96,9 +105,13 @@ class ProblemTemplate(BaseModel):
     name: str
     benchmark: str | None = None
     description: str = ""
-    for_each: dict[str, list[Any]] = Field(default_factory=dict)
+    #: ``{key: [values]}`` (one problem per combination of the lists' values) or
+    #: ``[{key: value, ...}, ...]`` (one problem per listed combination, e.g. per-problem
+    #: thresholds filled into ``threshold: "{error_max}"``).
+    for_each: dict[str, list[Any]] | list[dict[str, Any]] = Field(default_factory=dict)
     objectives: list[dict[str, Any]]
     constraints: list[dict[str, Any]] = Field(default_factory=list)
+    degenerate: Literal["exclude", "include"] = "exclude"
 
 
 class _SpecFile(BaseModel):
@@ -115,6 +128,18 @@ def _fill(value: Any, subs: dict[str, Any]) -> Any:
     if isinstance(value, list):
         return [_fill(v, subs) for v in value]
     return value
+
+
+def _combinations(for_each: dict[str, list[Any]] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The placeholder substitutions of a ``for_each``: the product of a mapping's lists, or the
+    listed combinations as given."""
+    if isinstance(for_each, list):
+        return [dict(c) for c in for_each]
+    keys = list(for_each)
+    return [
+        dict(zip(keys, values, strict=True))
+        for values in itertools.product(*(for_each[k] for k in keys))
+    ]
 
 
 def is_problem_spec_file(path: Path) -> bool:
@@ -136,9 +161,7 @@ def expand_templates(
     file's). Errors name ``path`` and the entry."""
     out: list[ProblemSpec] = []
     for i, template in enumerate(templates):
-        keys = list(template.for_each)
-        for values in itertools.product(*(template.for_each[k] for k in keys)):
-            subs = dict(zip(keys, values, strict=True))
+        for subs in _combinations(template.for_each):
             where = f"{path}: {field}[{i}]" + (f" ({subs})" if subs else "")
             bench = template.benchmark or benchmark
             if bench is None:
@@ -154,6 +177,7 @@ def expand_templates(
                             "description": _fill(template.description, subs),
                             "objectives": _fill(template.objectives, subs),
                             "constraints": _fill(template.constraints, subs),
+                            "degenerate": template.degenerate,
                             "source": str(path.name),
                         }
                     )

@@ -81,6 +81,7 @@ def returned_set_trace(
     *,
     indicators: Sequence[str] = DEFAULT_INDICATORS,
     search_indicators: Sequence[str] = ("hv",),
+    search_ref: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scores of the returned set after the first ``k`` evaluations, for each grid ``k``
     (validated inputs; the analysis' hot path).
@@ -96,6 +97,8 @@ def returned_set_trace(
         ref: ``m`` reference point.
         indicators: names from :data:`INDICATORS` scored on the report metrics.
         search_indicators: names from :data:`INDICATORS` scored on the search metrics.
+        search_ref: ``m`` reference point of the search side (default ``ref``): one raw point
+            normalized by each side's own front.
 
     Returns:
         ``(n_returned, report_values, search_values)``: the set's size (``g``, int64) and the
@@ -105,6 +108,7 @@ def returned_set_trace(
     """
     report_funcs = [INDICATORS[name] for name in indicators]
     search_funcs = [INDICATORS[name] for name in search_indicators]
+    sref = ref if search_ref is None else search_ref
     feasible_idx = np.flatnonzero(feasible)
     n_feasible = np.cumsum(feasible)[grid - 1]
     size = np.zeros(grid.size, dtype=np.int64)
@@ -113,7 +117,7 @@ def returned_set_trace(
     empty = np.empty((0, S.shape[1]))
     current = np.empty(0, dtype=np.int64)
     now_r = [f(empty, report_front, ref) for f in report_funcs]
-    now_s = [f(empty, report_front, ref) for f in search_funcs]
+    now_s = [f(empty, report_front, sref) for f in search_funcs]
     prev = 0
     for g, c in enumerate(n_feasible):
         if c > prev:
@@ -126,7 +130,7 @@ def returned_set_trace(
                 A = R[current]
                 now_r = [f(A, report_front, ref) for f in report_funcs]
                 B = S[current]
-                now_s = [f(B, report_front, ref) for f in search_funcs]
+                now_s = [f(B, report_front, sref) for f in search_funcs]
         size[g] = current.size
         report_values[:, g] = now_r
         search_values[:, g] = now_s
@@ -199,7 +203,8 @@ def anytime_trace(
             contain NaN.
         front: ``r x m`` exact Pareto front the indicators measure against, normalized the same
             way (the report front when ``report`` is given).
-        ref: length-``m`` hypervolume reference point (1.1 per objective in normalized space).
+        ref: length-``m`` hypervolume reference point in normalized space (the problem's
+            :meth:`~lab.problems.problem.Problem.normalized_reference`).
         report: ``n x m`` normalized report objectives the returned set is scored on; default
             ``F`` (score on what was searched).
         feasible: boolean vector of length ``n``; infeasible evaluations are never returned.

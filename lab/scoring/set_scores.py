@@ -52,7 +52,10 @@ class SetScores:
         spacing, spread: of the report vectors (NaN when undefined).
         hv_search, hv_search_normalized: the same on the search metrics (÷ exact search
             front's hypervolume).
-        hv_gap: ``hv_search - hv``; positive when the search metrics were optimistic.
+        hv_gap: ``hv_search_normalized - hv_normalized``: the share of the exact front's
+            hypervolume the set holds on the search metrics minus the share it holds on the
+            report metrics (ratios, so the two boxes' different volumes cancel); positive when
+            the search metrics were optimistic about the set.
     """
 
     returned: np.ndarray
@@ -96,7 +99,7 @@ def score_returned(
     # IGD / GD on the report-metric non-dominated, distinct vectors (see the module docstring).
     A_nd = moocore.filter_dominated(A, keep_weakly=False) if len(A) else A
     hv = hypervolume_unchecked(A, ref)
-    hv_search = hypervolume_unchecked(np.ascontiguousarray(S[returned]), ref)
+    hv_search = hypervolume_unchecked(np.ascontiguousarray(S[returned]), yardstick.search_ref)
     return SetScores(
         returned=returned,
         hv=hv,
@@ -109,7 +112,7 @@ def score_returned(
         spread=spread(A, front),
         hv_search=hv_search,
         hv_search_normalized=hv_search / yardstick.search_front_hv,
-        hv_gap=hv_search - hv,
+        hv_gap=hv_search / yardstick.search_front_hv - hv / yardstick.report_front_hv,
     )
 
 

@@ -48,15 +48,13 @@ class TransferScorer:
     """
 
     def __init__(self, target: Problem, rows: ArrayLike | None = None) -> None:
-        from lab.problems.problem import NORMALIZED_REFERENCE
-
         self.target = target
         self.rows = None if rows is None else self._checked_rows(rows)
         base = slice(None) if self.rows is None else self.rows
         self._T = target.normalize(target.F_report_all[base])
         rows_all = np.arange(target.n_architectures)[base]
         self._ok = target.returnable_mask(rows_all)
-        self._ref = np.full(target.n_obj, NORMALIZED_REFERENCE)
+        self._ref = target.normalized_reference("report")
         self._front_hv = target.true_front_hv("report")
 
     def _checked_rows(self, rows: ArrayLike) -> np.ndarray:

@@ -28,7 +28,9 @@ class Yardstick:
 
     Attributes:
         problem: the problem's name.
-        ref: ``m`` hypervolume reference point (1.1 per objective).
+        ref: ``m`` hypervolume reference point of the normalized report metrics (the problem's
+            reference point, :meth:`~lab.problems.problem.Problem.normalized_reference`).
+        search_ref: ``m`` the same point in the normalized search metrics.
         search_front: ``s x m`` normalized exact front of the feasible table on search metrics.
         report_front: ``r x m`` normalized exact front on report metrics.
         search_front_hv: hypervolume of ``search_front`` w.r.t. ``ref`` (positive).
@@ -37,6 +39,7 @@ class Yardstick:
 
     problem: str
     ref: np.ndarray
+    search_ref: np.ndarray
     search_front: np.ndarray
     report_front: np.ndarray
     search_front_hv: float
@@ -52,11 +55,10 @@ class Yardstick:
 
     @classmethod
     def _compute(cls, problem: Problem) -> Yardstick:
-        from lab.problems.problem import NORMALIZED_REFERENCE
-
         return cls(
             problem=problem.name,
-            ref=np.full(problem.n_obj, NORMALIZED_REFERENCE),
+            ref=problem.normalized_reference("report"),
+            search_ref=problem.normalized_reference("search"),
             search_front=problem.normalize(problem.true_front("search"), "search"),
             report_front=problem.normalize(problem.true_front("report")),
             search_front_hv=problem.true_front_hv("search"),

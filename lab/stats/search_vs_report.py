@@ -32,9 +32,11 @@ class GeneralizationStats:
 
     Attributes:
         returned: indices (into the run's rows) of the returned set, ``p``, increasing.
-        hv_search: hypervolume of the returned set on the search metrics (normalized units).
-        hv_report: hypervolume of the same architectures on the report metrics.
+        hv_search: hypervolume of the returned set on the search metrics (as given: the
+            analysis passes the ratio to the exact search front's hypervolume).
+        hv_report: hypervolume of the same architectures on the report metrics (likewise).
         hv_gap: ``hv_search - hv_report``; positive when the search metrics were optimistic.
+            Compare ratios, not raw volumes: the search and report boxes differ in volume.
         kendall_tau: per objective (``m``), Kendall's tau-b between search and report values
             over the returned set; NaN with fewer than 3 points or a constant column.
         spearman_rho: per objective (``m``), Spearman's rho, NaN likewise.

@@ -17,8 +17,6 @@ from lab.results.store import ResultsStore
 from lab.scoring import evaluation_grid
 from tests.analysis.conftest import EXPERIMENT
 
-REF = np.array([1.1, 1.1])
-
 
 def _run(root: Path, run_id: str) -> tuple[dict, pd.DataFrame]:
     store = ResultsStore(root)
@@ -58,11 +56,14 @@ def test_final_indicators_equal_moocore_on_the_returned_set(
         front = (problem.true_front("report") - problem.ideal) / (problem.nadir - problem.ideal)
         s_ideal, s_nadir = problem.bounds("search")
         sfront = (problem.true_front("search") - s_ideal) / (s_nadir - s_ideal)
-        hv = moocore.hypervolume(R[ret], ref=REF)
-        hv_s = moocore.hypervolume(S[ret], ref=REF)
+        # The reference point is the declared thresholds, normalized by each metric's front.
+        ref = (problem.thresholds - problem.ideal) / (problem.nadir - problem.ideal)
+        sref = (problem.thresholds - s_ideal) / (s_nadir - s_ideal)
+        hv = moocore.hypervolume(R[ret], ref=ref)
+        hv_s = moocore.hypervolume(S[ret], ref=sref)
         assert row.n_returned == ret.size
         assert row.hv == pytest.approx(hv, rel=1e-12)
-        assert row.hv_normalized == pytest.approx(hv / moocore.hypervolume(front, ref=REF))
+        assert row.hv_normalized == pytest.approx(hv / moocore.hypervolume(front, ref=ref))
         # The sweep runner computed the same value when it wrote the run.
         assert row.hv_normalized == pytest.approx(manifest["final"]["hv_normalized"], rel=1e-12)
         assert row.igd_plus == pytest.approx(moocore.igd_plus(R[ret], ref=front))
@@ -71,9 +72,9 @@ def test_final_indicators_equal_moocore_on_the_returned_set(
         assert row.igd == pytest.approx(moocore.igd(nd, ref=front))
         assert row.eps_add == pytest.approx(moocore.epsilon_additive(R[ret], ref=front))
         assert row.hv_search_normalized == pytest.approx(
-            hv_s / moocore.hypervolume(sfront, ref=REF)
+            hv_s / moocore.hypervolume(sfront, ref=sref)
         )
-        assert row.hv_gap == pytest.approx(hv_s - hv)
+        assert row.hv_gap == pytest.approx(row.hv_search_normalized - row.hv_normalized)
         assert 0 < row.hv_normalized <= 1 and 0 < row.hv_search_normalized <= 1
 
 
@@ -109,6 +110,7 @@ def test_every_trace_point_equals_a_recomputation_from_the_prefix(
             k = point.evaluations
             ret = _returned(S[:k], feasible[:k])
             assert point.n_returned == ret.size
-            expected = moocore.hypervolume(R[ret], ref=REF) / problem.true_front_hv("report")
+            ref = (problem.thresholds - problem.ideal) / (problem.nadir - problem.ideal)
+            expected = moocore.hypervolume(R[ret], ref=ref) / problem.true_front_hv("report")
             assert point.hv_normalized == pytest.approx(expected, abs=1e-15)
             assert point.igd_plus == pytest.approx(moocore.igd_plus(R[ret], ref=front))

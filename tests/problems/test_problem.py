@@ -9,6 +9,7 @@ from lab.errors import ConfigError, UnknownNameError
 from lab.problems import get_problem, problem_names
 from lab.problems.pareto import nondominated_mask
 from lab.problems.problem import Problem
+from lab.problems.region_of_interest import without_thresholds
 from lab.problems.registry import check_frozen, frozen_values
 from tests.conftest import has_shared, needs_nb201
 
@@ -80,13 +81,19 @@ def test_frozen_values_match_and_normalization(name: str) -> None:
     check_frozen(p, frozen)
     np.testing.assert_allclose(p.normalize(p.ideal[None]), 0.0, atol=1e-12)
     np.testing.assert_allclose(p.normalize(p.nadir[None]), 1.0, atol=1e-12)
-    np.testing.assert_allclose(p.normalize(p.reference_point[None]), 1.1, atol=1e-12)
+    np.testing.assert_allclose(p.normalize(p.oracle_point[None]), 1.1, atol=1e-12)
+    # Built-in problems declare every threshold: the reference point is the region's corner,
+    # at least the 1.1 point of each kind's own normalization (the rule's 10 % margin).
+    np.testing.assert_array_equal(p.reference_point, p.thresholds)
     for kind in ("search", "report"):
+        ref = p.normalized_reference(kind)
+        np.testing.assert_allclose(ref, p.normalize(p.thresholds[None], kind)[0], atol=1e-12)
+        assert (ref >= 1.1 - 1e-9).all()
         front = p.normalize(p.true_front(kind), kind)
         assert front.min() >= -1e-12 and front.max() <= 1 + 1e-12
         np.testing.assert_allclose(front.min(axis=0), 0.0, atol=1e-12)
         np.testing.assert_allclose(front.max(axis=0), 1.0, atol=1e-12)
-        assert 0 < p.true_front_hv(kind) <= 1.1**p.n_obj
+        assert 0 < p.true_front_hv(kind) <= float(np.prod(ref))
 
 
 def test_frozen_mismatch_is_refused() -> None:
@@ -138,8 +145,9 @@ def test_unknown_problem_lists_valid_names() -> None:
 
 
 def _variant(name: str, **objective_updates: dict) -> Problem:
-    """``name`` rebuilt with some objectives' spec fields changed (e.g. a threshold)."""
-    base = get_problem(name)
+    """``name`` rebuilt without its thresholds, with some objectives' spec fields changed (e.g.
+    a threshold)."""
+    base = without_thresholds(get_problem(name))
     objectives = tuple(
         o.model_copy(update=objective_updates.get(o.name, {})) for o in base.spec.objectives
     )
@@ -147,7 +155,7 @@ def _variant(name: str, **objective_updates: dict) -> Problem:
 
 
 def test_search_and_report_are_normalized_by_their_own_fronts() -> None:
-    p = get_problem("nbg-cora-err-lat")
+    p = without_thresholds(get_problem("nbg-cora-err-lat"))
     for kind in ("search", "report"):
         F = p.F_all if kind == "search" else p.F_report_all
         front = F[p.true_front_rows(kind)]
@@ -167,7 +175,7 @@ def test_search_and_report_are_normalized_by_their_own_fronts() -> None:
 
 
 def test_threshold_bounds_the_region_of_interest() -> None:
-    p = get_problem("nbg-cora-err-lat")
+    p = without_thresholds(get_problem("nbg-cora-err-lat"))
     limit = 0.30
     q = _variant("nbg-cora-err-lat", error={"threshold": limit})
     for kind in ("search", "report"):

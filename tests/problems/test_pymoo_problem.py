@@ -51,3 +51,24 @@ def test_genomes_without_an_architecture_violate_the_extra_constraint():
     assert (out["F"][~valid] > problem.F_all.max(axis=0)).all()
     np.testing.assert_allclose(out["F"][valid], problem.evaluate(genomes[valid]).F)
     assert len(searched.evaluations().rows) == valid.sum()
+
+
+def test_pymoo_is_charged_per_call_and_the_distinct_budget_counts_architectures():
+    from pymoo.algorithms.moo.nsga2 import NSGA2
+    from pymoo.optimize import minimize
+
+    problem = get_problem("nbg-cora-err-lat")
+    charged = problem.as_pymoo()
+    minimize(charged, NSGA2(pop_size=20), ("n_evals", 300), seed=1)
+    rows = charged.rows
+    assert charged.n_charged == len(rows) == 300
+    assert charged.n_distinct == len(np.unique(rows[rows >= 0])) < 300
+    searched = problem.as_pymoo()
+    minimize(searched, NSGA2(pop_size=20), searched.distinct_budget(100), seed=1)
+    assert searched.n_distinct >= 100 and searched.n_charged > searched.n_distinct
+    found = searched.evaluations(distinct=True, limit=100)
+    assert len(found.rows) == len(np.unique(found.rows)) == 100
+    # The first 100 distinct architectures, in the order pymoo evaluated them.
+    valid = searched.rows[searched.rows >= 0]
+    _, first = np.unique(valid, return_index=True)
+    np.testing.assert_array_equal(found.rows, valid[np.sort(first)][:100])

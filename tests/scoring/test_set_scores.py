@@ -20,7 +20,10 @@ def problem():
 def test_yardstick_is_the_problems_frozen_references(problem):
     ys = Yardstick.of(problem)
     assert Yardstick.of(problem) is ys
-    np.testing.assert_array_equal(ys.ref, [1.1, 1.1])
+    np.testing.assert_array_equal(ys.ref, problem.normalized_reference("report"))
+    np.testing.assert_array_equal(ys.search_ref, problem.normalized_reference("search"))
+    # The reference point is the declared thresholds, on both metrics' normalizations.
+    np.testing.assert_allclose(ys.ref, problem.normalize(problem.thresholds[None])[0])
     assert ys.report_front_hv == pytest.approx(problem.frozen()["true_front_hv"], abs=1e-12)
     assert ys.search_front_hv == pytest.approx(problem.frozen()["search_front_hv"], abs=1e-12)
     # The exact front scores 1 on its own metrics.
@@ -40,7 +43,7 @@ def test_scores_equal_moocore_on_the_returned_set(problem):
     ret = idx[moocore.is_nondominated(S[idx], keep_weakly=True)]
     np.testing.assert_array_equal(s.returned, ret)
     front = problem.normalize(problem.true_front("report"))
-    ref = np.array([1.1, 1.1])
+    ref = problem.normalize(problem.thresholds[None])[0]
     inside = R[ret][(R[ret] < ref).all(axis=1)]
     hv = moocore.hypervolume(inside, ref=ref)
     assert s.hv == pytest.approx(hv, rel=1e-12)
@@ -51,7 +54,9 @@ def test_scores_equal_moocore_on_the_returned_set(problem):
     assert s.igd == pytest.approx(moocore.igd(nd, ref=front), rel=1e-12)
     assert s.gd == pytest.approx(moocore.igd(front, ref=nd), rel=1e-12)
     assert s.eps_add == pytest.approx(moocore.epsilon_additive(R[ret], ref=front), rel=1e-12)
-    assert s.hv_gap == pytest.approx(s.hv_search - s.hv)
+    sref = problem.normalize(problem.thresholds[None], "search")[0]
+    assert s.hv_search == pytest.approx(moocore.hypervolume(S[ret], ref=sref), rel=1e-12)
+    assert s.hv_gap == pytest.approx(s.hv_search_normalized - s.hv_normalized)
 
 
 def test_transfer_score_leaves_out_infeasible_rows_and_is_one_on_the_front(problem):
@@ -69,6 +74,7 @@ def test_igd_and_gd_are_refiltered_on_the_report_metrics():
     ys = Yardstick(
         problem="toy",
         ref=np.array([1.1, 1.1]),
+        search_ref=np.array([1.1, 1.1]),
         search_front=np.array([[0.0, 1.0], [1.0, 0.0]]),
         report_front=np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]),
         search_front_hv=1.0,

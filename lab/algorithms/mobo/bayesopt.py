@@ -177,8 +177,10 @@ class MOBOParams(AlgorithmParams):
     )
     reference_point: Literal[REFERENCE_POINT_RULES] = Field(  # type: ignore[valid-type]
         default="auto",
-        description="source of the hypervolume reference point: auto (declared thresholds, "
-        "else inferred from the evaluations), thresholds, inferred, or oracle (ablation only)",
+        description="source of the hypervolume reference point: auto (the problem's declared "
+        "thresholds, else inferred from the evaluations and never moved inward), thresholds, "
+        "inferred (BoTorch's rule as is, ablation), or oracle (the exact front's 1.1 point, "
+        "ablation only)",
     )
 
 
@@ -217,7 +219,12 @@ class BayesianOptimization(Algorithm):
             known_constraints=self.known_constraints,
             device=self.device,
         )
-        self._allowed = self.adapter.known_feasible(np.arange(problem.n_architectures))
+        # Candidates: the search space's rows that satisfy the known constraints.
+        #: The reference point of the last iteration (``auto`` never moves it inward).
+        self._reference: np.ndarray | None = None
+        self._allowed = (
+            self.adapter.known_feasible(np.arange(problem.n_architectures)) & problem.searchable_all
+        )
         #: Rows proposed for this seed by a :class:`~lab.algorithms.mobo.seed_batch.SeedBatch`.
         self._prepared: np.ndarray | None = None
         self._engine: Any = None  # this seed's own engine when it runs alone
@@ -303,11 +310,14 @@ class BayesianOptimization(Algorithm):
     ) -> np.ndarray:
         """Rows of ``n`` new architectures, from the fitted model and the candidates'
         marginals (screening, then the BoTorch acquisition; see the module docstring)."""
-        self.adapter.set_reference_point(
-            search_reference_point(
-                self.problem, self.history.F, self.history.feasible, rule=self.reference_point
-            )
+        self._reference = search_reference_point(
+            self.problem,
+            self.history.F,
+            self.history.feasible,
+            rule=self.reference_point,
+            previous=self._reference,
         )
+        self.adapter.set_reference_point(self._reference)
         hist_rows = self.history.rows
         base_rows = hist_rows[self.adapter.known_feasible(hist_rows)]
         if len(base_rows) == 0:  # no evaluation meets the known constraints yet

@@ -4,24 +4,27 @@ A search may use only the metrics it evaluated and what the problem spec declare
 reference point of qEHVI / qNEHVI (and of their screening) therefore comes, per objective, from
 
 * the objective's declared ``threshold`` in the problem spec (the worst value still of interest,
-  as an Ax user declares objective thresholds), or, where none is declared,
+  as an Ax user declares objective thresholds; every built-in problem declares one per
+  objective, and the scoring and SMS-EMOA use the same point), or, where none is declared,
 * the data seen so far: the Pareto front of the feasible evaluations' search metrics, with the
   nadir moved back by 10 % of the front's range — BoTorch's ``infer_reference_point``, the
   rule Ax applies when objective thresholds are missing (Ishibuchi et al. 2011 found 0.1 a robust
-  multiplier).
+  multiplier) — and never moved inward: per objective, the worse of the new inferred value and
+  the previous iteration's. BoTorch's rule alone shrinks the box as better points replace the
+  front's extremes, which stops the search from valuing the ends of the front.
 
 Rules (the ``reference_point`` hyperparameter of the MOBO algorithms):
 
 ``auto`` (default)
-    declared thresholds where present, inferred from the data for the other objectives.
+    declared thresholds where present, inferred (never inward) for the other objectives.
 ``thresholds``
     declared thresholds only; an error unless every objective declares one.
 ``inferred``
-    inferred from the data for every objective, ignoring declared thresholds.
+    BoTorch's rule as is for every objective, ignoring declared thresholds (labelled ablation).
 ``oracle``
-    the problem's frozen reference point, computed from the exact fronts of the *whole table*
-    (test metrics included). No MOEA has this knowledge: use it only as a labelled ablation,
-    never in a comparison.
+    the 1.1 point of the exact report front of the *whole table* (test metrics included,
+    :attr:`~lab.problems.problem.Problem.oracle_point`). No MOEA has this knowledge: use it
+    only as a labelled ablation, never in a comparison.
 
 Values are in the problem's minimized raw units (``m``); the BoTorch adapter flips signs.
 """
@@ -68,6 +71,7 @@ def search_reference_point(
     feasible: np.ndarray | None = None,
     *,
     rule: str = "auto",
+    previous: np.ndarray | None = None,
 ) -> np.ndarray:
     """The reference point a search uses now (``m``, minimized raw units).
 
@@ -77,6 +81,8 @@ def search_reference_point(
         feasible: ``n`` mask of the feasible ones (``None``: all); when none is feasible yet,
             every evaluation is used.
         rule: see the module docstring.
+        previous: the point this search used at its last iteration (``m``), or ``None``; with
+            ``auto`` the result is never better than it in any objective.
 
     Returns:
         The reference point. With ``auto``, a declared threshold is used as declared once some
@@ -85,7 +91,7 @@ def search_reference_point(
     """
     check_rule(rule, problem)
     if rule == "oracle":
-        return np.asarray(problem.reference_point, dtype=np.float64).copy()
+        return np.asarray(problem.oracle_point, dtype=np.float64).copy()
     thresholds = np.where(np.isinf(problem.thresholds), np.nan, problem.thresholds)
     if rule == "thresholds":
         return thresholds.astype(np.float64)
@@ -100,4 +106,9 @@ def search_reference_point(
         max_ref_point=None if np.isnan(declared).all() else -torch.as_tensor(declared),
         scale=INFER_SCALE,
     )
-    return -ref.cpu().numpy().astype(np.float64)
+    point = -ref.cpu().numpy().astype(np.float64)
+    if rule == "auto" and previous is not None:
+        # Inferred objectives never move inward; declared ones stay as BoTorch sets them.
+        inferred = np.isnan(declared)
+        point = np.where(inferred, np.maximum(point, np.asarray(previous, dtype=np.float64)), point)
+    return point

@@ -181,6 +181,7 @@ class AnalogNasBenchRecipe(Recipe):
         "Computing. IEEE Edge 2023; AnalogNAS-Bench, 2025."
     )
     licence = "no licence file in the wheel; read at run time, not redistributed"
+    isomorphs = "every cell trained separately; isomorphic cells have their own results"
     builder_version = 1
     datasets = ("cifar10",)
 

@@ -662,6 +662,7 @@ class NasBench201OfficialRecipe(Recipe):
         "Algorithms for Architecture Topology and Size. IEEE TPAMI 2021."
     )
     licence = "MIT (NAS-Bench-201 and NATS-Bench data and APIs)"
+    isomorphs = "every cell trained separately; isomorphic cells have their own results"
     raw_subdir = "nas-bench-201"
     raw_files = RAW_FILES
     datasets = tuple(d[0] for d in DATASETS)

@@ -379,3 +379,20 @@ def test_table_named_like_a_builtin_is_refused(tmp_path: Path) -> None:
         _import(
             tmp_path, BASE.replace("name: bad\n", "name: nasbench-graph\n"), name="nasbench-graph"
         )
+
+
+def test_a_key_longer_than_the_declared_positions_is_an_error(tmp_path: Path) -> None:
+    """A 3-character key read by a 2-position genome is not truncated (which would make
+    distinct architectures look like one genome): the error names the file, the field and
+    the fix."""
+    rows = [
+        {"arch": f"{a}{b}{c}", "acc": [60.0 + a, 61.0 + b, 59.0 + c], "lat": 1.0 + a * b + c}
+        for a in range(3) for b in range(3) for c in range(3)
+    ]  # fmt: skip
+    with pytest.raises(BenchmarkFileError) as info:
+        _import(tmp_path, BASE, rows)
+    message = str(info.value)
+    assert "s.yaml" in message and "t.json" in message and "field 'genome'" in message
+    assert "splits into 3 positions" in message and "positions [2] are not read" in message
+    assert "repeat: 3" in message and "share a genome" not in message
+    assert not (tmp_path / "tables").exists()

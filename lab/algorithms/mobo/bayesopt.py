@@ -86,6 +86,32 @@ from lab.problems.problem import Evaluation, Problem
 
 #: Base samples of ParEGO's screening estimate.
 _SCREEN_SAMPLES = 64
+#: A genome of one variable with more choices than this is an opaque architecture id.
+MAX_SINGLE_VARIABLE_CHOICES = 64
+#: No variable may have more choices than this (its one-hot block would dwarf the rest).
+MAX_VARIABLE_CHOICES = 1_000
+
+
+def check_structured_genome(problem: Problem, where: str) -> None:
+    """Refuse a genome the GP cannot learn from: one variable naming every architecture (an
+    opaque id) or a variable of very many choices. The kernels compare genomes variable by
+    variable, so on an id every unevaluated architecture looks alike and the acquisition
+    enumerates ids in order (slowly, and no better than random)."""
+    cards = [int(c) for c in problem.cardinalities]
+    names = list(problem.space.variable_names)
+    largest = int(np.argmax(cards))
+    opaque = len(cards) == 1 and cards[0] > MAX_SINGLE_VARIABLE_CHOICES
+    if not opaque and cards[largest] <= MAX_VARIABLE_CHOICES:
+        return
+    variable = names[largest] if largest < len(names) else f"variable {largest}"
+    raise ConfigError(
+        f"{where}: problem {problem.name!r} (benchmark {problem.table.name!r}): genome "
+        f"variable {variable!r} has {cards[largest]} choices"
+        + (" and is the genome's only variable (an opaque architecture id)" if opaque else "")
+        + "; a Gaussian-process model cannot learn from it. Declare the genome's variables in "
+        "the table spec's 'genome' field (e.g. the key's positions, or the columns that make up "
+        "the architecture), or use an algorithm that needs no model (random, nsga2, ...)"
+    )
 
 
 class _Marginals:
@@ -202,6 +228,7 @@ class BayesianOptimization(Algorithm):
         super().__init__(problem, **kwargs)
         if self.acquisition not in ACQUISITIONS:
             raise ConfigError(f"{type(self).__name__}: unknown acquisition {self.acquisition!r}")
+        check_structured_genome(problem, self.name)
         p = self.params
         # The fields as attributes, for the stages below.
         self.log, self.kernel, self.mc_samples = p.log, p.kernel, p.mc_samples

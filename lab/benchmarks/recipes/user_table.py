@@ -383,6 +383,17 @@ def _split_key(spec: UserTableSpec, frame: pd.DataFrame, where: str) -> list[lis
             + (f" and other keys split into {lengths[0]}" if bad.any() else "")
             + "; fix 'key.separator' or the genome's 'position' fields"
         )
+    # A longer key than the genome reads would be silently truncated (and distinct
+    # architectures would then look like repeats of one genome): every position is declared.
+    read = {p for _, _, _, p in spec.variables() if p is not None}
+    unread = sorted(set(range(int(lengths[0]))) - read) if len(lengths) else []
+    if unread:
+        raise BenchmarkFileError(
+            f"{where}: field 'genome': key {keys[0]!r} (row 0) splits into {lengths[0]} "
+            f"positions with separator {spec.key.separator!r}, but the genome reads only "
+            f"positions {sorted(read)}; positions {unread} are not read. Declare a variable for "
+            f"each (e.g. `repeat: {lengths[0]}` from `position: 0`), or fix 'key.separator'"
+        )
     return parts
 
 

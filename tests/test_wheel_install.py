@@ -119,3 +119,34 @@ def test_user_benchmark_worked_example_with_the_wheel(installed, tmp_path: Path)
     assert (
         not (package.parent / "surrogates").exists() and not (package.parent / "results").exists()
     )
+
+
+def test_quickstart_dry_run_from_a_clone_beside_the_wheel(installed, tmp_path: Path) -> None:
+    """Inside a copy of the repository (its own benchmarks/ holding the same specs as the
+    installed package's), the built-ins are one set of problems, not a clash; freezing a
+    built-in problem from there writes neither into the package nor into the copy."""
+    import shutil
+
+    venv, env = installed
+    clone = tmp_path / "clone"
+    for folder in ("benchmarks", "experiments", "lab"):
+        shutil.copytree(ROOT / folder, clone / folder, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    package = Path(
+        run(
+            [str(venv / "bin" / "python"), "-c", "import lab; print(lab.__file__)"],
+            cwd=tmp_path,
+            env=env,
+        ).strip()
+    ).parent
+    frozen = [package / "_builtin_benchmarks" / "frozen.yaml", clone / "benchmarks" / "frozen.yaml"]
+    before = [p.read_bytes() for p in frozen]
+    out = run(["lab", "run", "experiments/quickstart.yaml", "--dry-run"], cwd=clone, env=env)
+    assert "declared twice" not in out and "nbg-computers-err-lat" in out
+    refused = subprocess.run(
+        ["lab", "bench", "freeze", "anb-err-analog-drift"],
+        cwd=clone, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "built into the installed package" in refused.stdout + refused.stderr
+    assert [p.read_bytes() for p in frozen] == before

@@ -74,9 +74,10 @@ class SpecLayer:
         kind: ``builtin`` (shipped with the package), ``working`` (``./benchmarks/``) or ``env``
             (``$LAB_BENCHMARKS_DIR``).
         path: the folder.
-        writable: whether ``lab bench freeze`` may write this layer's ``frozen.yaml``: always for
-            a user's folders; for the built-ins only in a source checkout (never inside an
-            installed package).
+        writable: whether ``lab bench freeze`` / ``audit`` may write this layer's
+            ``frozen.yaml`` / ``audit.yaml``: always for a user's folders; for the built-ins only
+            in a source checkout run from that checkout (never inside an installed package, and
+            never from another folder, which would rewrite the checkout's files unasked).
     """
 
     kind: str
@@ -88,7 +89,7 @@ class SpecLayer:
 
     @property
     def writable(self) -> bool:
-        return self.kind != "builtin" or builtin_specs_editable()
+        return self.kind != "builtin" or (builtin_specs_editable() and running_in_checkout())
 
 
 def _builtin_link() -> Path:
@@ -104,6 +105,13 @@ def builtin_specs_editable() -> bool:
     """Whether the built-in specs are a source checkout's ``benchmarks/`` (a link inside the
     package) rather than an installed copy; only then may ``lab bench freeze`` rewrite them."""
     return _builtin_link().is_symlink()
+
+
+def running_in_checkout() -> bool:
+    """Whether the working folder's ``./benchmarks/`` is the built-in spec folder itself (the
+    lab runs from the source checkout it is installed from)."""
+    here = Path.cwd() / USER_SPECS_FOLDER
+    return here.is_dir() and here.resolve() == builtin_specs_dir()
 
 
 def spec_layers() -> list[SpecLayer]:

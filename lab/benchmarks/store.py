@@ -221,7 +221,7 @@ def clear_cache() -> None:
 
 def imported_problem_sections(directory: Path | None = None) -> list[dict]:
     """The frozen ``problems`` of every imported user table: one ``{"benchmark", "spec_path",
-    "problems": [{"spec", "frozen"}, ...]}`` per table that declares problems."""
+    "table_sha256", "problems": [{"spec", "frozen"}, ...]}`` per table that declares problems."""
     directory = directory or data_dir()
     out = []
     for name in imported_names(directory):
@@ -231,6 +231,7 @@ def imported_problem_sections(directory: Path | None = None) -> list[dict]:
                 {
                     "benchmark": name,
                     "spec_path": meta.get("spec_path", name),
+                    "table_sha256": meta.get("table_sha256"),
                     "problems": meta["problems"],
                 }
             )

@@ -209,11 +209,36 @@ def build(
     name: str | None = typer.Argument(None, help="Benchmark to rebuild (default: all available)."),
 ) -> None:
     """(Re)build tables from their raw sources into the data directory."""
-    names = [name] if name else [n for n, r in recipes().items() if r.available()]
+    if name:
+        names = [name]
+    else:
+        names = [n for n, r in recipes().items() if r.available()]
+        _print_build_skipped()
     for n in names:
         table = build_table(n)
         console.print(
             markup_safe(f"built {n}: {len(table)} rows -> {data_dir() / (n + '.parquet')}")
+        )
+
+
+def _print_build_skipped() -> None:
+    """Say which built-in benchmarks ``lab bench build`` without a name leaves out (their raw
+    files are not here) and how to get each; a built table is kept as it is."""
+    from lab.benchmarks.fetch import sources
+    from lab.benchmarks.locations import raw_data_dirs
+
+    fetchable = sources()
+    searched = ", ".join(str(d) for d in raw_data_dirs())
+    for n, recipe in recipes().items():
+        if recipe.available():
+            continue
+        how = f"`lab bench fetch {n}`" if n in fetchable else f"`lab bench import {n} --from PATH`"
+        console.print(
+            markup_safe(
+                f"skipped {n}: its raw files ({recipe.raw_subdir}/) are in none of the "
+                f"raw-data folders ({searched}); "
+                f"get them with {how} (or set $LAB_RAW_DATA_DIR to a folder holding them)"
+            )
         )
 
 
@@ -241,9 +266,11 @@ def import_(
         for p in problems:
             frozen = p.frozen()
             console.print(
-                f"  problem {markup_safe(p.name)}: {p.n_obj} objectives, exact front "
-                f"{frozen['true_front_size']} architectures (report), "
-                f"{frozen['search_front_size']} (search); frozen"
+                f"  problem {markup_safe(p.name)}: {p.n_obj} objectives, exact front (report): "
+                f"{frozen['true_front_size']} distinct objective vectors "
+                f"({frozen['true_front_architectures']} architectures), (search): "
+                f"{frozen['search_front_size']} distinct objective vectors "
+                f"({frozen['search_front_architectures']} architectures); frozen"
             )
         return
     table = import_table(name, source)
@@ -324,13 +351,13 @@ def _audit_table(entries: dict[str, dict], title: str) -> Table:
 
 
 def _print_audit(name: str) -> None:
-    from lab.problems.registry import audit_values
+    from lab.problems.registry import audit_file, audit_hint, audit_values
 
     entry = audit_values().get(name)
     if entry is None:
-        console.print(f"audit: none stored; run `lab bench audit {markup_safe(name)}`")
+        console.print(markup_safe(f"audit: none stored; {audit_hint(name)}"))
         return
-    console.print(_audit_table({name: entry}, "audit (benchmarks/audit.yaml)"))
+    console.print(_audit_table({name: entry}, markup_safe(f"audit ({audit_file(name)})")))
 
 
 @bench_app.command("thresholds")
@@ -367,13 +394,22 @@ def audit_cmd(
     the report hypervolume of the exact search front, random search's median report hypervolume
     at 100 and 500 evaluations with a bootstrap interval, and the val->test rank correlation on
     the front, gives a verdict (discriminative, saturating, noise-dominated, or borderline when
-    the interval spans two) and stores it in audit.yaml beside the frozen points."""
+    the interval spans two) and stores it beside the frozen points: in the audit.yaml of the
+    spec folder declaring the problem, or, for an imported table's problems, in
+    <table>.audit.yaml in the data directory. Without names: every available problem whose
+    audit can be stored from here."""
     from rich.progress import Progress
 
     from lab.analysis.problem_audit import audit_problems
-    from lab.problems.registry import get_problem, problem_names, write_audit
+    from lab.problems.registry import (
+        auditable_names,
+        check_audit_writable,
+        get_problem,
+        write_audit,
+    )
 
-    todo = names or problem_names(available_only=True)
+    todo = names or auditable_names()
+    check_audit_writable(todo)  # before minutes of work, not after
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("auditing", total=len(todo))
 

@@ -13,7 +13,16 @@ The frozen values record, per problem, the ideal / nadir / reference point and t
 sizes and hypervolumes computed from the full table. Loading a problem recomputes them from the
 table and refuses a mismatch, so a changed table or builder can never shift indicator values
 unnoticed; a problem without frozen values is refused with the command that freezes it
-(``lab bench freeze NAME``). Two definitions of one problem name are an error naming both files.
+(``lab bench freeze NAME``). Two definitions of one problem name are an error naming both files,
+unless they are the same problem (the same spec found twice: a checkout's ``./benchmarks/``
+beside an installed lab, a copy of a folder in ``$LAB_BENCHMARKS_DIR``), which is one problem
+declared where it was found first, or a user's spec file replaces a built-in problem on purpose
+(``overrides_builtin: true`` at its top level).
+
+Audits (``lab bench audit``) are stored where the problem's frozen values are: in the
+``audit.yaml`` beside the ``frozen.yaml`` of the spec layer that declares it, or, for a problem
+of an imported user table, in ``<table>.audit.yaml`` beside the table in the data directory,
+tied to the table's sha256 (a re-imported, changed table has no audit until audited again).
 """
 
 from __future__ import annotations
@@ -32,15 +41,20 @@ from lab.config_file import read_yaml
 from lab.errors import ConfigError, DuplicateNameError, unknown_name
 from lab.fileio import atomic_write_text
 from lab.problems.problem import Problem
-from lab.problems.spec import ProblemSpec, is_problem_spec_file, load_spec_file
+from lab.problems.spec import ProblemSpec, is_problem_spec_file, read_spec_file
 
 __all__ = [
     "AUDIT_FILE",
+    "audit_file",
+    "audit_hint",
     "audit_values",
+    "auditable_names",
+    "check_audit_writable",
     "check_frozen",
     "freeze",
     "frozen_values",
     "get_problem",
+    "imported_audit_file",
     "problem_names",
     "problem_origin",
     "problem_specs",
@@ -71,12 +85,14 @@ class ProblemOrigin:
         layer: its spec layer (``None`` for a problem of an imported user table).
         frozen: frozen values stored with an imported user table (``None`` for layer problems,
             whose values live in ``layer.frozen_file``).
+        overrides_builtin: the declaring file says ``overrides_builtin: true``.
     """
 
     spec: ProblemSpec
     file: str
     layer: SpecLayer | None
     frozen: dict[str, Any] | None = None
+    overrides_builtin: bool = False
 
 
 def _read_frozen_file(path: Path, *, command: str = "lab bench freeze") -> dict[str, dict]:
@@ -107,14 +123,35 @@ def _fingerprint() -> tuple:
 _CATALOGUE: tuple[tuple, dict[str, ProblemOrigin]] | None = None
 
 
+def _is_builtin(origin: ProblemOrigin) -> bool:
+    return origin.layer is not None and origin.layer.kind == "builtin"
+
+
 def _add(out: dict[str, ProblemOrigin], origin: ProblemOrigin) -> None:
+    """Add ``origin`` to the catalogue: a name declared twice is one problem when both
+    declarations are the same problem (the first place keeps it, with its frozen points), the
+    user's when its file overrides a built-in on purpose, and an error otherwise."""
     name = origin.spec.name
-    if name in out:
-        raise DuplicateNameError(
-            f"problem {name!r} is declared twice: in {out[name].file} and in {origin.file}; "
-            "rename one of them"
+    first = out.get(name)
+    if first is None:
+        out[name] = origin
+        return
+    if first.spec == origin.spec and first.layer is not None and origin.layer is not None:
+        return  # the same spec found twice (e.g. the package's copy and a checkout's)
+    if origin.overrides_builtin and _is_builtin(first) and not _is_builtin(origin):
+        out[name] = origin
+        return
+    fix = "rename one of them"
+    if _is_builtin(first) and origin.layer is not None:
+        fix += (
+            f", or, to replace the built-in problem on purpose, add `overrides_builtin: true` "
+            f"at the top level of {origin.file} (and freeze it there with `lab bench freeze "
+            f"{name}`)"
         )
-    out[name] = origin
+    raise DuplicateNameError(
+        f"problem {name!r} is declared twice, differently: in {first.file} and in "
+        f"{origin.file}; {fix}"
+    )
 
 
 def _catalogue() -> dict[str, ProblemOrigin]:
@@ -127,8 +164,9 @@ def _catalogue() -> dict[str, ProblemOrigin]:
         for path in sorted(layer.path.glob("*.yaml")):
             if path.name in (FROZEN_FILE, AUDIT_FILE) or not is_problem_spec_file(path):
                 continue
-            for spec in load_spec_file(path):
-                _add(out, ProblemOrigin(spec, str(path), layer))
+            specs, overrides = read_spec_file(path)
+            for spec in specs:
+                _add(out, ProblemOrigin(spec, str(path), layer, overrides_builtin=overrides))
     for section in imported_problem_sections():
         for entry in section["problems"]:
             spec = ProblemSpec.model_validate(entry["spec"])
@@ -236,6 +274,26 @@ def get_problem(name: str) -> Problem:
     return problem
 
 
+def _builtin_readonly(name: str, origin: ProblemOrigin, what: str) -> str:
+    """Why a built-in problem's ``what`` are not rewritten from here, and what to do."""
+    from lab.benchmarks.locations import builtin_specs_editable
+
+    own = (
+        f"Declare your own problem in ./benchmarks/ to change it (a spec file with "
+        f"`overrides_builtin: true` to keep the name {name!r})."
+    )
+    if builtin_specs_editable():
+        return (
+            f"problem {name!r} is built in ({origin.file}, the source checkout the lab runs "
+            f"from); its {what} are rewritten only from that checkout (run the command in "
+            f"{Path(origin.file).parent.parent}), never from another folder. {own}"
+        )
+    return (
+        f"problem {name!r} is built into the installed package ({origin.file}); its {what} "
+        f"ship with it. {own}"
+    )
+
+
 def freeze(names: list[str] | None = None) -> list[Path]:
     """Recompute and write the frozen values of ``names`` into the ``frozen.yaml`` of the layer
     that declares each. Returns the files written.
@@ -267,11 +325,7 @@ def freeze(names: list[str] | None = None) -> list[Path]:
                 f"{origin.spec.benchmark} --from {origin.file}`"
             )
         if not origin.layer.writable:
-            raise ConfigError(
-                f"problem {name!r} is built into the installed package ({origin.file}); its "
-                "frozen points ship with it. Declare your own problem in ./benchmarks/ to "
-                "change it."
-            )
+            raise ConfigError(_builtin_readonly(name, origin, "frozen points"))
         by_layer.setdefault(origin.layer, []).append(name)
     written = []
     for layer, layer_names in by_layer.items():
@@ -288,33 +342,100 @@ def freeze(names: list[str] | None = None) -> list[Path]:
     return written
 
 
+def imported_audit_file(benchmark: str) -> Path:
+    """Where the audits of an imported user table's problems live: beside the table (and its
+    frozen points) in the data directory."""
+    return data_dir() / f"{benchmark}.{AUDIT_FILE}"
+
+
+def _imported_audits(benchmark: str, table_sha256: str | None) -> dict[str, dict]:
+    """The stored audits of ``benchmark``'s problems, empty when they were computed from
+    another version of the table."""
+    path = imported_audit_file(benchmark)
+    stored = _read_frozen_file(path, command=f"lab bench audit (or delete {path})")
+    if stored.get("table_sha256") != table_sha256 or not isinstance(stored.get("problems"), dict):
+        return {}
+    return stored["problems"]
+
+
 def audit_values() -> dict[str, dict]:
-    """The stored audit of every problem that has one (``audit.yaml`` of the layer declaring
-    it)."""
+    """The stored audit of every problem that has one: the ``audit.yaml`` of the layer declaring
+    it, or an imported table's ``<table>.audit.yaml`` in the data directory."""
     out: dict[str, dict] = {}
+    catalogue = _catalogue()
     for layer in spec_layers():
         for name, values in _read_frozen_file(
             layer.path / AUDIT_FILE, command="lab bench audit"
         ).items():
-            origin = _catalogue().get(name)
+            origin = catalogue.get(name)
             if origin is not None and origin.layer == layer:
+                out.setdefault(name, values)
+    for section in imported_problem_sections():
+        for name, values in _imported_audits(
+            section["benchmark"], section.get("table_sha256")
+        ).items():
+            origin = catalogue.get(name)
+            if origin is not None and origin.layer is None:
                 out.setdefault(name, values)
     return out
 
 
+def audit_file(name: str) -> Path:
+    """The file that holds (or would hold) problem ``name``'s audit."""
+    origin = problem_origin(name)
+    if origin.layer is None:
+        return imported_audit_file(origin.spec.benchmark)
+    return origin.layer.path / AUDIT_FILE
+
+
+def auditable_names() -> list[str]:
+    """Available problems whose audit ``lab bench audit`` can store from here: the user's own
+    (spec folders and imported tables), and the built-ins only when the lab runs from its
+    source checkout."""
+    catalogue = _catalogue()
+    return [
+        n
+        for n in problem_names(available_only=True)
+        if catalogue[n].layer is None or catalogue[n].layer.writable  # type: ignore[union-attr]
+    ]
+
+
+def audit_hint(name: str) -> str:
+    """The command that computes and stores ``name``'s audit, or, where no command run from
+    here can store it (a built-in problem of an installed package), what to do instead."""
+    origin = problem_origin(name)
+    if origin.layer is None or origin.layer.writable:
+        return f"run `lab bench audit {name}`"
+    return (
+        f"its audit would be stored with the built-in specs ({origin.layer.path}), which are "
+        f"not written from here; run `lab bench audit {name}` in the source checkout, or "
+        "declare your own copy in ./benchmarks/"
+    )
+
+
+def check_audit_writable(names: list[str]) -> None:
+    """Raise, before an audit is computed, if the audit of one of ``names`` could not be stored
+    (a built-in problem of an installed package, or of a checkout run from another folder)."""
+    for name in names:
+        origin = problem_origin(name)
+        if origin.layer is not None and not origin.layer.writable:
+            raise ConfigError(_builtin_readonly(name, origin, "audit"))
+
+
 def write_audit(entries: dict[str, dict]) -> list[Path]:
-    """Store audit ``entries`` (problem name -> audit) in the ``audit.yaml`` of the layer that
-    declares each problem, keeping the other problems' entries. Returns the files written."""
+    """Store audit ``entries`` (problem name -> audit) where each problem's frozen values live
+    (the ``audit.yaml`` of its layer, or its imported table's ``<table>.audit.yaml``), keeping
+    the other problems' entries. Returns the files written."""
+    check_audit_writable(list(entries))
     by_layer: dict[SpecLayer, dict[str, dict]] = {}
+    by_table: dict[str, dict[str, dict]] = {}
     for name, entry in entries.items():
         origin = problem_origin(name)
-        if origin.layer is None or not origin.layer.writable:
-            raise ConfigError(
-                f"problem {name!r} ({origin.file}) is not declared in a writable spec folder; "
-                "its audit cannot be stored (audit your own problems in ./benchmarks/)"
-            )
-        by_layer.setdefault(origin.layer, {})[name] = entry
-    written = []
+        if origin.layer is None:
+            by_table.setdefault(origin.spec.benchmark, {})[name] = entry
+        else:
+            by_layer.setdefault(origin.layer, {})[name] = entry
+    written = [_write_imported_audit(bench, values) for bench, values in by_table.items()]
     for layer, layer_entries in by_layer.items():
         path = layer.path / AUDIT_FILE
         values = _read_frozen_file(path, command="lab bench audit")
@@ -323,6 +444,22 @@ def write_audit(entries: dict[str, dict]) -> list[Path]:
         atomic_write_text(path, text)
         written.append(path)
     return written
+
+
+def _write_imported_audit(benchmark: str, entries: dict[str, dict]) -> Path:
+    """Merge ``entries`` into ``benchmark``'s ``<table>.audit.yaml``, tied to the table's
+    current sha256 (entries of another table version are dropped)."""
+    sha = next(
+        (s.get("table_sha256") for s in imported_problem_sections() if s["benchmark"] == benchmark),
+        None,
+    )
+    values = dict(_imported_audits(benchmark, sha))
+    values.update(entries)
+    body = {"table_sha256": sha, "problems": dict(sorted(values.items()))}
+    path = imported_audit_file(benchmark)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, AUDIT_HEADER + yaml.safe_dump(body, sort_keys=True))
+    return path
 
 
 def audit_warnings(names: list[str]) -> list[str]:
@@ -334,8 +471,8 @@ def audit_warnings(names: list[str]) -> list[str]:
         entry = audits.get(name)
         if entry is None:
             out.append(
-                f"problem {name!r} has no audit; run `lab bench audit {name}` to learn whether "
-                "results on it can tell algorithms apart"
+                f"problem {name!r} has no audit; {audit_hint(name)} to learn whether results "
+                "on it can tell algorithms apart"
             )
         elif entry.get("verdict") != "discriminative":
             out.append(

@@ -30,6 +30,11 @@ problems follow).
 :meth:`lab.spaces.base.SearchSpace.degenerate_mask`) out of the search space, so that what a
 search may evaluate is what the scoring counts; ``include`` puts them in the space *and* in the
 scoring (they may then set the fronts and be returned).
+
+A user's spec file that declares a problem under a built-in problem's name on purpose (to
+replace it) says so with a top-level ``overrides_builtin: true``; without it the second
+declaration is an error, unless it is the same problem (the same spec found twice, e.g. in the
+installed package and in a checkout's ``./benchmarks/``), which is one problem.
 """
 
 from __future__ import annotations
@@ -38,7 +43,15 @@ import itertools
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lab.config_file import error_lines, read_yaml, validate
 from lab.errors import ConfigError
@@ -117,6 +130,8 @@ class ProblemTemplate(BaseModel):
 class _SpecFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     benchmark: str | None = None
+    #: The file's problems replace built-in problems of the same names on purpose.
+    overrides_builtin: StrictBool = False
     problems: list[ProblemTemplate]
 
 
@@ -202,7 +217,13 @@ def expand_templates(
 
 def load_spec_file(path: Path) -> list[ProblemSpec]:
     """Expand one spec file into problem specs; errors name the file and the field."""
+    return read_spec_file(path)[0]
+
+
+def read_spec_file(path: Path) -> tuple[list[ProblemSpec], bool]:
+    """The problem specs of one spec file and its ``overrides_builtin`` flag."""
     path = Path(path)
     _, raw = read_yaml(path, what="problem spec")
     spec_file = validate(_SpecFile, raw, source=str(path), what="problem spec")
-    return expand_templates(spec_file.problems, benchmark=spec_file.benchmark, path=path)
+    specs = expand_templates(spec_file.problems, benchmark=spec_file.benchmark, path=path)
+    return specs, spec_file.overrides_builtin

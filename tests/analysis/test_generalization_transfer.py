@@ -16,8 +16,6 @@ from lab.results.store import ResultsStore
 from lab.scoring import transfer_score
 from tests.analysis.conftest import EXPERIMENT
 
-REF = np.array([1.1, 1.1])
-
 
 def test_targets_are_the_other_datasets_with_the_same_objectives() -> None:
     targets = transfer_targets(get_problem("nbg-cora-err-lat"))
@@ -46,7 +44,9 @@ def test_transfer_hv_equals_a_direct_recomputation(
         S = source.normalize(history[["f0", "f1"]].to_numpy(float))
         ret = np.flatnonzero(moocore.is_nondominated(S, keep_weakly=True))
         T = target.normalize(target.F_report_all[history["row"].to_numpy()[ret]])
-        expected = moocore.hypervolume(T, ref=REF) / target.true_front_hv("report")
+        # The target's reference point: its declared thresholds, in its normalization.
+        ref = (target.thresholds - target.ideal) / (target.nadir - target.ideal)
+        expected = moocore.hypervolume(T, ref=ref) / target.true_front_hv("report")
         assert row.hv_normalized == pytest.approx(expected, rel=1e-12)
         assert row.n_returned == row.n_scored == ret.size
         assert row.source_hv_normalized == final.loc[row.run_id, "hv_normalized"]

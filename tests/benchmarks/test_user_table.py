@@ -197,14 +197,16 @@ metrics:
 problems:
   - name: macro-user-err-params
     objectives:
-      - {{name: error, search: test_acc_search, report: test_acc_report}}
-      - {{name: params, search: params_m}}
+      - {{name: error, search: test_acc_search, report: test_acc_report, threshold: 60}}
+      - {{name: params, search: params_m, threshold: 3}}
 """
     (tmp_path / "macro-user.yaml").write_text(spec)
     _, (problem,) = import_user_benchmark("macro-user", tmp_path / "macro-user.yaml")
     builtin = frozen_values()["macro-err-params"]
     ours = problem.frozen()
-    for key in ("ideal", "nadir", "true_front_size", "search_front_size", "true_front_hv"):
+    # With the built-in's declared thresholds (its region of interest) as well.
+    keys = ("ideal", "nadir", "reference_point", "true_front_size", "search_front_size")
+    for key in (*keys, "true_front_hv"):
         assert np.allclose(ours[key], builtin[key]), key
 
 

@@ -46,20 +46,26 @@ _ENV = {
 }
 
 
-def bound(which: str) -> int:
-    """The current value of bound ``which`` (``json_bytes``, ``json_depth``,
-    ``history_bytes``): its environment variable if set, else the default."""
-    env, default = _ENV[which]
+def positive_int_env(env: str, default: int, *, error: type[Exception], hint: str = "") -> int:
+    """The positive integer in environment variable ``env``, ``default`` when it is unset or
+    empty; ``error`` (with ``hint`` after the reason) when it is not a positive integer."""
     raw = os.environ.get(env)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"${env}={raw!r} is not an integer; unset it or give a number") from None
+        raise error(f"${env}={raw!r} is not an integer{hint}") from None
     if value <= 0:
-        raise ConfigError(f"${env}={raw!r} must be positive")
+        raise error(f"${env}={raw!r} must be positive")
     return value
+
+
+def bound(which: str) -> int:
+    """The current value of bound ``which`` (``json_bytes``, ``json_depth``,
+    ``history_bytes``): its environment variable if set, else the default."""
+    env, default = _ENV[which]
+    return positive_int_env(env, default, error=ConfigError, hint="; unset it or give a number")
 
 
 def env_name(which: str) -> str:

@@ -65,6 +65,7 @@ from lab.errors import InputError
 from lab.indicators.hypervolume import hypervolume_unchecked
 from lab.problems.problem import Problem
 from lab.scoring import returned_set
+from lab.stats.descriptive import bootstrap_mean_ci
 
 #: Evaluation budgets at which random search is measured.
 RANDOM_BUDGETS: tuple[int, ...] = (100, 500)
@@ -220,17 +221,14 @@ def verdict_reason(audit: dict[str, Any]) -> str:
 
 def _median_interval(values: np.ndarray) -> tuple[float, float]:
     """95 % percentile-bootstrap interval of the median of ``values``."""
-    if np.all(values == values[0]):
-        return float(values[0]), float(values[0])
-    res = stats.bootstrap(
-        (values,),
-        np.median,
-        n_resamples=BOOTSTRAP_RESAMPLES,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        random_state=np.random.default_rng(AUDIT_SEED),
+    return bootstrap_mean_ci(
+        values,
+        np.random.default_rng(AUDIT_SEED),
+        CONFIDENCE,
+        BOOTSTRAP_RESAMPLES,
+        "percentile",
+        statistic=np.median,
     )
-    return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def audit_problem(problem: Problem, *, seeds: int = DEFAULT_SEEDS) -> dict[str, Any]:

@@ -19,13 +19,13 @@ Bounds (each can be raised through an environment variable):
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from typing import IO, Any
 
 import numpy as np
 
 from lab.errors import ResourceBoundError
+from lab.file_bounds import positive_int_env
 
 #: Absolute cap on the decompressed size of one input (bytes): 64 GiB.
 MAX_DECOMPRESSED_BYTES = 64 << 30
@@ -49,16 +49,7 @@ _ENV = {
 def bound(which: str) -> int:
     """The current value of bound ``which`` (environment variable, else the default)."""
     env, default = _ENV[which]
-    raw = os.environ.get(env)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ResourceBoundError(f"${env}={raw!r} is not an integer") from None
-    if value <= 0:
-        raise ResourceBoundError(f"${env}={raw!r} must be positive")
-    return value
+    return positive_int_env(env, default, error=ResourceBoundError)
 
 
 def decompressed_limit(compressed_bytes: int) -> int:

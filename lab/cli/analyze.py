@@ -14,6 +14,8 @@ from lab.cli.console import make_console
 from lab.terminal_text import markup_safe
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from lab.analysis import AnalysisResult
 
 console = make_console()
@@ -63,7 +65,12 @@ def diagnostics_renderable(result: AnalysisResult) -> Table | None:
     or ``None`` for an analysis without them."""
     from lab.analysis.diagnostics_summary import diagnostics_summary
 
-    summary = diagnostics_summary(result.final)
+    return diagnostics_table(diagnostics_summary(result.final))
+
+
+def diagnostics_table(summary: pd.DataFrame) -> Table | None:
+    """A rich table of :func:`lab.analysis.diagnostics_summary.diagnostics_summary`'s output
+    (``None`` when it is empty)."""
     if summary.empty:
         return None
     table = Table(

@@ -115,24 +115,13 @@ def diagnostics_table(manifests: pd.DataFrame) -> Table | None:
     """Mean shares of the runs' evaluations that were degenerate, duplicate, infeasible or
     outside the region of interest, per (problem, algorithm), as recomputed from the histories;
     ``None`` when none could be recomputed."""
+    from lab.analysis.diagnostics_summary import diagnostics_summary
+    from lab.cli.analyze import diagnostics_table as render
     from lab.scoring.diagnostics import DIAGNOSTIC_COLUMNS
 
     if manifests.empty or not set(DIAGNOSTIC_COLUMNS) <= set(manifests.columns):
         return None
-    known = manifests.dropna(subset=list(DIAGNOSTIC_COLUMNS))
-    if known.empty:
-        return None
-    table = Table(
-        "problem", "algorithm", "runs", "degenerate", "duplicate", "infeasible", "outside region",
-        title="what the budgets were spent on (share of evaluations, mean over runs)",
-    )  # fmt: skip
-    for (problem, label), group in known.groupby(["problem", "label"], sort=True):
-        means = group[list(DIAGNOSTIC_COLUMNS)].mean()
-        table.add_row(
-            markup_safe(str(problem)), markup_safe(str(label)), str(len(group)),
-            *(f"{means[c]:.1%}" for c in DIAGNOSTIC_COLUMNS),
-        )  # fmt: skip
-    return table
+    return render(diagnostics_summary(manifests.dropna(subset=list(DIAGNOSTIC_COLUMNS))))
 
 
 @results_app.command("show")

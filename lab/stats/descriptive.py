@@ -4,7 +4,7 @@ interval, median and quartiles."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -25,12 +25,14 @@ def bootstrap_mean_ci(
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
     method: Literal["BCa", "percentile", "basic"] = "BCa",
+    statistic: Callable[..., float] = np.mean,
 ) -> tuple[float, float]:
-    """Bootstrap confidence interval of the mean of a 1-D sample (``scipy.stats.bootstrap``).
+    """Bootstrap confidence interval of the mean (or another ``statistic``, e.g. ``np.median``)
+    of a 1-D sample (``scipy.stats.bootstrap``).
 
     Returns ``(low, high)`` in the units of ``x``: ``(nan, nan)`` with fewer than 2 values or a
-    non-finite value, ``(v, v)`` for a constant sample (every resample has mean ``v``; BCa would
-    otherwise be undefined).
+    non-finite value, ``(v, v)`` for a constant sample (every resample has statistic ``v``; BCa
+    would otherwise be undefined).
     """
     if x.size < 2 or not np.isfinite(x).all():
         return math.nan, math.nan
@@ -38,7 +40,7 @@ def bootstrap_mean_ci(
         return float(x[0]), float(x[0])
     res = stats.bootstrap(
         (x,),
-        np.mean,
+        statistic,
         n_resamples=n_resamples,
         confidence_level=confidence_level,
         method=method,

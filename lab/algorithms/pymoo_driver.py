@@ -121,6 +121,12 @@ class PymooAlgorithm(Algorithm):
         """Size of the first population (filled with random architectures beyond the design)."""
         return self.pop_size
 
+    def _fill_rows(self, n_fill: int) -> np.ndarray:
+        """Table rows (at most ``n_fill``, not yet evaluated) that complete the first
+        population beyond the initial design: distinct random architectures."""
+        free = np.flatnonzero(~self._evaluated & self.problem.searchable_all)
+        return self.rng.choice(free, size=min(n_fill, len(free)), replace=False)
+
     def _to_genomes(self, X: np.ndarray) -> np.ndarray:
         """pymoo decision vectors ``n x d`` -> genomes (integers, clipped to the bounds)."""
         X = np.asarray(X, dtype=np.float64).reshape(-1, self.problem.n_var)
@@ -148,8 +154,7 @@ class PymooAlgorithm(Algorithm):
         design = Population.new(X=self._to_x(self.history.genomes[members]))
         self._assign(design, self.history.F[members], self.history.G[members])
         n_fill = max(0, self._initial_size() - len(members))
-        free = np.flatnonzero(~self._evaluated & self.problem.searchable_all)
-        fill_rows = self.rng.choice(free, size=min(n_fill, len(free)), replace=False)
+        fill_rows = self._fill_rows(n_fill)
         fill = Population.new(X=self._to_x(self.problem.genomes_all[fill_rows]))
         sampling = Population.merge(design, fill) if len(fill) else design
         self.pymoo_problem = TableProblem(self.problem, continuous=self.continuous)

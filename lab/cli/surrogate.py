@@ -361,3 +361,57 @@ def importance(
     console.print(
         f"wrote {stem}-positions.csv, -effects.csv, plots {', '.join(str(p) for p in paths)}"
     )
+
+
+@surrogate_app.command("latency-transfer")
+def latency_transfer(
+    table: str = typer.Option(
+        "nasbench201-12ep", "--table", "-b", help="NAS-Bench-201 table with HELP's latencies."
+    ),
+    seeds: int = typer.Option(30, "--seeds", help="Seeds 0..N-1 of the target-sample draw."),
+    samples: int = typer.Option(10, "--samples", help="Measurements on each target device."),
+    trim_pool: bool = typer.Option(
+        True,
+        "--trim-pool/--whole-pool",
+        help="Draw the measurements from the pool trimmed to its 10-90 % latency quantiles "
+        "(HELP's loader) or from the whole 900-architecture pool.",
+    ),
+    out: Path = typer.Option(
+        Path("results/surrogates"), "--out", help="Folder of the results and the figure."
+    ),
+    tag: str = typer.Option("latency-transfer", "--tag", help="File name stem."),
+    load: Path | None = typer.Option(
+        None, "--load", help="Print (and redraw) a saved results file instead of running."
+    ),
+    figure: bool = typer.Option(True, "--figure/--no-figure", help="Render the PNG + PDF."),
+) -> None:
+    """HELP's few-shot latency transfer (NeurIPS 2021, Table 3): the FLOPs row, the lab's
+    meta-learned latency model from a few target measurements over seeds (bootstrap 95 %
+    intervals) and the published rows; writes <tag>.json (reload with --load),
+    <tag>-summary.csv and <tag>.png/.pdf."""
+    from lab.benchmarks.store import load_table
+    from lab.figures.kinds.latency_transfer import latency_transfer_figure
+    from lab.figures.layout import save_figure
+    from lab.figures.style import paper_style
+    from lab.fileio import atomic_write_text
+    from lab.surrogates.latency_transfer_study import load_result, run_study, save_result
+
+    if load is not None:
+        result = load_result(load)
+        stem = load.with_name(load.name.removesuffix(".json"))
+    else:
+        with console.status("fitting the prior and adapting to each device"):
+            result = run_study(
+                load_table(table), seeds=seeds, n_samples=samples, trim_pool=trim_pool
+            )
+        out.mkdir(parents=True, exist_ok=True)
+        stem = out / tag
+        json_path, csv_path = save_result(result, stem)
+        atomic_write_text(stem.with_name(stem.name + ".md"), result.markdown())
+        console.print(markup_safe(f"wrote {json_path}, {csv_path} and {stem}.md"))
+    console.print(markup_safe(result.markdown()), highlight=False)
+    if figure:
+        with paper_style():
+            fig = latency_transfer_figure(result.summary_frame())
+            paths = save_figure(fig, stem, ["png", "pdf"], dpi=300)
+        console.print(markup_safe(f"figure: {', '.join(str(p) for p in paths)}"))

@@ -37,6 +37,7 @@ from lab.errors import InputError
 NOISE_GRID: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0)
 ISOTROPIC_VAR = 1e-3
 INTERCEPT_VAR = 10.0
+MEAN_SCALE_VAR = 0.3
 COVARIANCE_SCALE = 1.0
 SOURCE_RIDGE = 1e-3
 
@@ -148,6 +149,7 @@ class AdaptedLatencyModel:
     covariance_scale: float
     isotropic_var: float
     intercept_var: float
+    mean_scale_var: float
     noise_var: float
     log_evidence: float
     scale: tuple[float, float]  # (mean, std) of the measurements
@@ -156,8 +158,10 @@ class AdaptedLatencyModel:
     def _kernel(self, features: np.ndarray) -> np.ndarray:
         """Prior covariance ``k(features, train_features)``, ``(m, n_train)``."""
         low = (features @ self.prior.factors.T) @ (self.prior.factors @ self.train_features.T)
+        along_mean = np.outer(features @ self.prior.mean, self.train_features @ self.prior.mean)
         return (
             self.covariance_scale * low
+            + self.mean_scale_var * along_mean
             + self.isotropic_var * features @ self.train_features.T
             + self.intercept_var
         )
@@ -182,6 +186,7 @@ def adapt(
     covariance_scale: float = COVARIANCE_SCALE,
     isotropic_var: float = ISOTROPIC_VAR,
     intercept_var: float = INTERCEPT_VAR,
+    mean_scale_var: float = MEAN_SCALE_VAR,
 ) -> AdaptedLatencyModel:
     """The posterior for a target device from a few measurements.
 
@@ -194,6 +199,8 @@ def adapt(
         covariance_scale: ``alpha``, the weight of the sources' covariance in the prior.
         isotropic_var: ``tau2``, the prior variance of every weight beyond the sources'.
         intercept_var: prior variance of the intercept.
+        mean_scale_var: prior variance of a factor ``beta ~ N(1, mean_scale_var)`` on the mean
+            head (the target's scale relative to the sources'; 0: fixed at 1).
     """
     features = np.asarray(features, dtype=np.float64)
     z, mean, std = _standardize(latency, "target measurements")
@@ -204,8 +211,12 @@ def adapt(
     if not noise_grid or min(noise_grid) <= 0:
         raise InputError(f"noise_grid must hold positive variances, got {list(noise_grid)}")
     proj = features @ prior.factors.T
+    along_mean = features @ prior.mean
     prior_cov = (
-        covariance_scale * proj @ proj.T + isotropic_var * features @ features.T + intercept_var
+        covariance_scale * proj @ proj.T
+        + mean_scale_var * np.outer(along_mean, along_mean)
+        + isotropic_var * features @ features.T
+        + intercept_var
     )
     residual = z - features @ prior.mean
     best: tuple[float, float, np.ndarray] | None = None
@@ -229,6 +240,7 @@ def adapt(
         covariance_scale=covariance_scale,
         isotropic_var=isotropic_var,
         intercept_var=intercept_var,
+        mean_scale_var=mean_scale_var,
         noise_var=noise,
         log_evidence=log_ev,
         scale=(mean, std),

@@ -384,6 +384,12 @@ def latency_transfer(
         None, "--load", help="Print (and redraw) a saved results file instead of running."
     ),
     figure: bool = typer.Option(True, "--figure/--no-figure", help="Render the PNG + PDF."),
+    variants: bool = typer.Option(
+        False,
+        "--flops-variants",
+        help="Also score the FLOPs row under other trims, tie orders and splits "
+        "(writes <tag>-flops-variants.csv).",
+    ),
 ) -> None:
     """HELP's few-shot latency transfer (NeurIPS 2021, Table 3): the FLOPs row, the lab's
     meta-learned latency model from a few target measurements over seeds (bootstrap 95 %
@@ -393,7 +399,7 @@ def latency_transfer(
     from lab.figures.kinds.latency_transfer import latency_transfer_figure
     from lab.figures.layout import save_figure
     from lab.figures.style import paper_style
-    from lab.fileio import atomic_write_text
+    from lab.fileio import atomic_write, atomic_write_text
     from lab.surrogates.latency_transfer_study import load_result, run_study, save_result
 
     if load is not None:
@@ -410,6 +416,20 @@ def latency_transfer(
         atomic_write_text(stem.with_name(stem.name + ".md"), result.markdown())
         console.print(markup_safe(f"wrote {json_path}, {csv_path} and {stem}.md"))
     console.print(markup_safe(result.markdown()), highlight=False)
+    if variants:
+        from lab.surrogates.latency_transfer_study import (
+            flops_trim_match_text,
+            flops_variants,
+            flops_variants_markdown,
+        )
+
+        source = load_table(result.config["table"])
+        frame = flops_variants(source)
+        path = stem.with_name(stem.name + "-flops-variants.csv")
+        atomic_write(path, lambda p: frame.to_csv(p, index=False))
+        console.print(markup_safe(flops_variants_markdown(frame)), highlight=False)
+        console.print(markup_safe(flops_trim_match_text(source)), highlight=False)
+        console.print(markup_safe(f"wrote {path}"))
     if figure:
         with paper_style():
             fig = latency_transfer_figure(result.summary_frame())

@@ -290,3 +290,62 @@ def run_study(
     }
     flops_rho = proxy_row(flops, latencies, targets, split)
     return LatencyTransferResult(config, flops_rho, rhos, noise)
+
+
+def flops_variants(
+    table: BenchmarkTable, *, flops_column: str = FLOPS_COLUMN, draws: int = 200, seed: int = 0
+) -> pd.DataFrame:
+    """:func:`lab.surrogates.latency_transfer_flops.flops_row_variants` of the table's FLOPs
+    column on the target devices."""
+    from lab.surrogates.latency_transfer_flops import flops_row_variants
+
+    if flops_column not in table.frame.columns:
+        raise InputError(f"table {table.name!r} has no column {flops_column!r}")
+    order = np.argsort(table.frame["arch_id"].to_numpy(), kind="stable")
+    flops = table.frame[flops_column].to_numpy(np.float64)[order]
+    return flops_row_variants(
+        flops, device_latencies(table, TARGET_DEVICES), draws=draws, seed=seed
+    )
+
+
+def flops_variants_markdown(variants: pd.DataFrame) -> str:
+    """One line per variant, one column per device: rho, or mean (min-max) when randomised;
+    the published FLOPs row last."""
+    devices = list(dict.fromkeys(variants["device"]))
+    lines = [
+        "| FLOPs row variant | " + " | ".join(devices) + " |",
+        "|" + "---|" * (len(devices) + 1),
+    ]
+    for variant, part in variants.groupby("variant", sort=False):
+        cells = []
+        for device in devices:
+            r = part[part["device"] == device].iloc[0]
+            cell = f"{r['rho']:.3f}"
+            if not pd.isna(r["min"]):
+                cell += f" ({r['min']:.3f}-{r['max']:.3f})"
+            cells.append(cell)
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    published = dict(zip(TARGET_DEVICES, PUBLISHED_ROWS["FLOPs"][1], strict=True))
+    lines.append("| published | " + " | ".join(f"{published[d]:.3f}" for d in devices) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def flops_trim_match_text(
+    table: BenchmarkTable, *, flops_column: str = FLOPS_COLUMN, draws: int = 1000, seed: int = 0
+) -> str:
+    """How often trimming the test set on FLOPs (random order of its ties) gives the published
+    FLOPs row within 0.005 on all six devices, and the closest draw."""
+    from lab.surrogates.latency_transfer_flops import flops_trim_match
+
+    order = np.argsort(table.frame["arch_id"].to_numpy(), kind="stable")
+    flops = table.frame[flops_column].to_numpy(np.float64)[order]
+    share, closest = flops_trim_match(
+        flops, device_latencies(table, TARGET_DEVICES), PUBLISHED_ROWS["FLOPs"][1],
+        draws=draws, seed=seed,
+    )  # fmt: skip
+    values = ", ".join(f"{closest[d]:.3f}" for d in TARGET_DEVICES)
+    return (
+        f"Trimmed on FLOPs instead of latency, {share:.1%} of {draws} orders of the tied FLOPs "
+        f"values at the cuts give the published FLOPs row within 0.005 on all six devices; "
+        f"the closest: {values}.\n"
+    )

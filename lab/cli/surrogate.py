@@ -435,3 +435,36 @@ def latency_transfer(
             fig = latency_transfer_figure(result.summary_frame())
             paths = save_figure(fig, stem, ["png", "pdf"], dpi=300)
         console.print(markup_safe(f"figure: {', '.join(str(p) for p in paths)}"))
+
+
+@surrogate_app.command("latency-table")
+def latency_table(
+    device: str = typer.Argument(..., help="Target device, e.g. eyeriss (not a source)."),
+    as_name: str = typer.Option(..., "--as", help="Name of the new (surrogate) table."),
+    table: str = typer.Option(
+        "nasbench201-12ep", "--table", "-b", help="NAS-Bench-201 table with HELP's latencies."
+    ),
+    samples: int = typer.Option(10, "--samples", help="Measurements on the device."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draw of the measured architectures."),
+    trim_pool: bool = typer.Option(
+        True, "--trim-pool/--whole-pool", help="Draw from the trimmed or the whole pool."
+    ),
+) -> None:
+    """Save a table with the column latency_<DEVICE>_predicted: the meta-learned latency
+    model's prediction from a few measurements, a surrogate objective (search on it, judge on
+    the measured latency_<DEVICE>; lab.surrogates.latency_transfer_table)."""
+    from lab.benchmarks.store import load_table
+    from lab.surrogates.benchmark import save_surrogate_table
+    from lab.surrogates.latency_transfer_table import predicted_column, predicted_latency_table
+
+    made = predicted_latency_table(
+        load_table(table), device, as_name, n_samples=samples, seed=seed, trim_pool=trim_pool
+    )
+    path = save_surrogate_table(made)
+    info = made.meta["latency_transfer"]
+    console.print(
+        markup_safe(
+            f"wrote {path}: {predicted_column(device)} from {samples} measurements (arch ids "
+            f"{info['measured_arch_ids']}), noise variance {info['noise_var']}"
+        )
+    )

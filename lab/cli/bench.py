@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -64,7 +65,6 @@ def list_benchmarks() -> None:
 def _print_unavailable(specs: dict, available: set[str]) -> None:
     """Say which declared problems are not listed (their table is not here) and which user
     table specs in the spec folders have not been imported, with the command for each."""
-    from lab.benchmarks.fetch import sources
     from lab.benchmarks.locations import spec_layers
     from lab.problems.spec import is_problem_spec_file
 
@@ -72,18 +72,16 @@ def _print_unavailable(specs: dict, available: set[str]) -> None:
     for name, spec in specs.items():
         if spec.benchmark not in available:
             missing.setdefault(spec.benchmark, []).append(name)
-    fetchable = sources()
     for bench, names in sorted(missing.items()):
         if bench in recipes():
-            how = (
-                f"`lab bench fetch {bench}`"
-                if bench in fetchable
-                else f"`lab bench import {bench} --from PATH`"
-            )
+            how = recipes()[bench].how_to_get()
         else:
             how = f"no benchmark {bench!r} is built in or imported: check the spec's 'benchmark'"
         console.print(
-            markup_safe(f"{len(names)} problem(s) over {bench} not listed (table not here): {how}")
+            markup_safe(
+                f"{len(names)} problem(s) over {bench} not listed (table not here): {how} "
+                f"(problems: {', '.join(sorted(names))})"
+            )
         )
     imported = {st.name for st in benchmark_status()}
     for layer in spec_layers()[1:]:
@@ -224,22 +222,9 @@ def build(
 def _print_build_skipped() -> None:
     """Say which built-in benchmarks ``lab bench build`` without a name leaves out (their raw
     files are not here) and how to get each; a built table is kept as it is."""
-    from lab.benchmarks.fetch import sources
-    from lab.benchmarks.locations import raw_data_dirs
-
-    fetchable = sources()
-    searched = ", ".join(str(d) for d in raw_data_dirs())
     for n, recipe in recipes().items():
-        if recipe.available():
-            continue
-        how = f"`lab bench fetch {n}`" if n in fetchable else f"`lab bench import {n} --from PATH`"
-        console.print(
-            markup_safe(
-                f"skipped {n}: its raw files ({recipe.raw_subdir}/) are in none of the "
-                f"raw-data folders ({searched}); "
-                f"get them with {how} (or set $LAB_RAW_DATA_DIR to a folder holding them)"
-            )
-        )
+        if not recipe.available():
+            console.print(markup_safe(f"skipped {n}: {recipe.unavailable_reason()}"))
 
 
 @bench_app.command("import")
@@ -420,3 +405,62 @@ def audit_cmd(
     console.print(_audit_table(entries, "problem audit"))
     for path in write_audit(entries):
         console.print(f"wrote {markup_safe(path)}")
+
+
+@bench_app.command("join")
+def join_cmd(
+    names: list[str] = typer.Argument(..., help="Two or more benchmarks of one search space."),
+    metric: list[str] = typer.Option(
+        [],
+        "--metric",
+        "-m",
+        help="TABLE:METRIC to compare across the join (repeat; rank correlations of each pair).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Write the joined rows (arch_id, arch_str, genome, TABLE:METRIC ...) to this .csv "
+        "or .parquet file.",
+    ),
+) -> None:
+    """Join benchmarks of one space on arch_id (the same id is the same architecture in every
+    table of a space): how many rows match, and the Spearman and Kendall rank correlations of
+    the --metric columns on the joined rows."""
+    from itertools import combinations
+
+    from scipy.stats import kendalltau, spearmanr
+
+    from lab.benchmarks.join import join_tables
+    from lab.errors import ConfigError
+
+    joined = join_tables([load_table(n) for n in names])
+    console.print(
+        markup_safe(
+            f"joined {', '.join(names)} on arch_id ({joined.tables[names[0]].space}): "
+            f"{len(joined.frame)} rows; rows without a partner: {joined.dropped}"
+        )
+    )
+    columns = []
+    for entry in metric:
+        table, sep, col = entry.partition(":")
+        if not sep or table not in joined.tables:
+            raise ConfigError(f"--metric {entry!r}: give TABLE:METRIC with TABLE one of {names}")
+        columns.append((entry, joined.values(table, col)))
+    if len(columns) >= 2:
+        t = Table("metric", "metric", "rows", "Spearman", "Kendall tau")
+        for (a, x), (b, y) in combinations(columns, 2):
+            ok = np.isfinite(x) & np.isfinite(y)
+            t.add_row(
+                markup_safe(a), markup_safe(b), str(int(ok.sum())),
+                f"{spearmanr(x[ok], y[ok]).statistic:+.3f}",
+                f"{kendalltau(x[ok], y[ok]).statistic:+.3f}",
+            )  # fmt: skip
+        console.print(t)
+    if out is not None:
+        from lab.fileio import atomic_write
+
+        if out.suffix.lower() == ".parquet":
+            atomic_write(out, lambda p: joined.frame.to_parquet(p, index=False))
+        else:
+            atomic_write(out, lambda p: joined.frame.to_csv(p, index=False))
+        console.print(f"wrote {markup_safe(out)}")

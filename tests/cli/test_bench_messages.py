@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from lab.benchmarks.recipe import Recipe
 from lab.cli.main import app
 from tests.problems.test_audit_storage import TABLE_SPEC, _write_table
 
@@ -48,7 +49,10 @@ def test_front_sizes_read_the_same_at_import_and_in_show(
 class _Missing:
     """A recipe whose raw files are nowhere."""
 
+    name = "missing-bench"
     raw_subdir = "missing-raw"
+    unavailable_reason = Recipe.unavailable_reason
+    how_to_get = Recipe.how_to_get
 
     def available(self) -> bool:
         return False

@@ -24,6 +24,12 @@ CSV's ``analog_accuracy`` (the trained network on analog hardware), the wheel's
 ``analog_accuracy`` the CSV's ``finetuned_accuracy`` (after hardware-aware fine-tuning), the
 wheel's ``analog_drift_*`` the CSV's ``finetuned_drift_*``. The lab follows the CSV's meaning
 and names each column by what it measures (:data:`COLUMNS`).
+
+**Ids.** ``arch_id`` is the cell's official NAS-Bench-201 index, as in every NAS-Bench-201-space
+table of the lab (:mod:`lab.benchmarks.nasbench201_index`), so the table joins with
+``nasbench201-12ep`` and ``nasbench201-200ep`` on ``arch_id``. The wheel does not carry that
+order: building reads it from the 12-epoch benchmark's ``str_arch2idx.pt`` (or a built
+NAS-Bench-201 table), and says how to fetch it when it is absent.
 """
 
 from __future__ import annotations
@@ -37,11 +43,11 @@ import pandas as pd
 
 from lab.benchmarks.checksums import verify_sha256
 from lab.benchmarks.metric import MetricInfo
+from lab.benchmarks.nasbench201_index import FETCH_HINT, official_index, official_index_available
 from lab.benchmarks.recipe import Recipe
 from lab.benchmarks.safe_pickle import safe_load_pickle
 from lab.benchmarks.table import BenchmarkTable, genome_columns
 from lab.errors import BenchmarkFileError, RawFilesMissingError
-from lab.spaces.encoding import genome_codes
 from lab.spaces.nasbench201 import EDGES, OPS, NasBench201Space, genome_to_string
 
 PACKAGE = "analognasbench"
@@ -182,11 +188,19 @@ class AnalogNasBenchRecipe(Recipe):
     )
     licence = "no licence file in the wheel; read at run time, not redistributed"
     isomorphs = "every cell trained separately; isomorphic cells have their own results"
-    builder_version = 1
+    #: 2: ``arch_id`` is the official NAS-Bench-201 index (1: the genome's mixed-radix code).
+    builder_version = 2
     datasets = ("cifar10",)
 
     def available(self) -> bool:
-        return data_path() is not None
+        return data_path() is not None and official_index_available()
+
+    def unavailable_reason(self) -> str:
+        if data_path() is None:
+            return (
+                "the analog-nasbench package is not installed: `pip install analog-nasbench==0.1.3`"
+            )
+        return f"its arch_id is the official NAS-Bench-201 index, and {FETCH_HINT}"
 
     def build(self, raw_dir: Path | None = None) -> BenchmarkTable:
         path = Path(raw_dir) / DATA_FILE if raw_dir is not None else data_path()
@@ -194,6 +208,11 @@ class AnalogNasBenchRecipe(Recipe):
             raise RawFilesMissingError(
                 f"benchmark {self.name!r}: the analog-nasbench package is not installed; "
                 "`pip install analog-nasbench==0.1.3`"
+            )
+        if not official_index_available():
+            raise RawFilesMissingError(
+                f"benchmark {self.name!r}: its arch_id is the official NAS-Bench-201 index, and "
+                f"{FETCH_HINT}"
             )
         checksum = verify_sha256(path, DATA_SHA256)
         table = self._build(path)
@@ -208,9 +227,8 @@ class AnalogNasBenchRecipe(Recipe):
         space = NasBench201Space()
         genomes = keys_to_genomes(keys)
         arch_str = [genome_to_string(g) for g in genomes]
-        out = pd.DataFrame(
-            {"arch_id": genome_codes(genomes, space.cardinalities), "arch_str": arch_str}
-        )
+        ids = official_index().indices_of_genomes(genomes)
+        out = pd.DataFrame({"arch_id": ids, "arch_str": arch_str})
         for col, values in zip(genome_columns(6), genomes.T, strict=True):
             out[col] = values.astype(np.int16)
         metrics: dict[str, MetricInfo] = {}

@@ -90,20 +90,22 @@ def latency_transfer_figure(
             )  # fmt: skip
         ax.plot(xs, ys, linestyle="none", marker=marker, markersize=4.5, color=color,
                 markerfacecolor=face, markeredgewidth=1.0)  # fmt: skip
+        label = name
+        if np.isfinite(err).any() and "n_seeds" in part.columns:
+            seeds = part["n_seeds"].dropna()
+            if len(seeds):
+                label += f" (95 % interval, {int(seeds.iloc[0])} seeds)"
         handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker=marker,
-                color=color,
-                markerfacecolor=face,
-                markeredgewidth=1.0,
-                label=name,
-            )
-        )
+            Line2D([], [], linestyle="none", marker=marker, color=color, markerfacecolor=face,
+                   markeredgewidth=1.0, label=label)
+        )  # fmt: skip
     ax.axvline(len(order) - 1.5, color=REFERENCE_GREY, linewidth=0.6, linestyle=":")
-    ax.set_xticks(x, [d.replace("_", " ") for d in order], rotation=0)
+    # A single-column figure leaves under half an inch per device: slant the names there.
+    narrow = width / len(order) < 0.75
+    ax.set_xticks(
+        x, [d.replace("_", " ") for d in order], rotation=35 if narrow else 0,
+        ha="right" if narrow else "center", rotation_mode="anchor",
+    )  # fmt: skip
     ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_ylabel(r"Spearman's $\rho$ (trimmed test set)")
     legend_row(fig, handles, width=width)

@@ -38,6 +38,12 @@ ALGORITHMS: Registry[type[Algorithm]] = Registry(
         "qnehvi": "lab.algorithms.mobo.qnehvi:QNEHVI",
         "qehvi": "lab.algorithms.mobo.qehvi:QEHVI",
         "qparego": "lab.algorithms.mobo.qparego:QParEGO",
+        "nsga2_warm": "lab.algorithms.warm_moeas:WarmNSGA2Search",
+        "smsemoa_warm": "lab.algorithms.warm_moeas:WarmSMSEMOASearch",
+        "zeroshot": "lab.algorithms.zero_shot:ZeroShotSearch",
+        "mtbo_qnehvi": "lab.algorithms.mobo.multitask:MultiTaskQNEHVI",
+        "mtbo_qparego": "lab.algorithms.mobo.multitask:MultiTaskQParEGO",
+        "progressive": "lab.algorithms.progressive:ProgressiveSearch",
     },
 )
 

@@ -15,6 +15,7 @@ from tests.algorithms.conformance import (
 
 #: pymoo's generational MOEAs end a batch at a generation's end, so batches may be short.
 GENERATIONAL = {"nsga2", "nsga3", "moead", "smsemoa", "spea2", "agemoea", "mopso_cd", "ibea"}
+GENERATIONAL |= {"nsga2_warm", "smsemoa_warm"}  # lab.algorithms.warm_moeas
 
 #: Small populations, so that a 40-evaluation run spans several generations.
 PARAMS: dict[str, dict] = {name: {"pop_size": 8} for name in GENERATIONAL}

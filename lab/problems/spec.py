@@ -39,7 +39,6 @@ installed package and in a checkout's ``./benchmarks/``), which is one problem.
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +52,7 @@ from pydantic import (
     model_validator,
 )
 
+from lab.benchmarks.templates import combinations, fill
 from lab.config_file import error_lines, read_yaml, validate
 from lab.errors import ConfigError
 from lab.registry import check_name
@@ -135,37 +135,17 @@ class _SpecFile(BaseModel):
     problems: list[ProblemTemplate]
 
 
-def _fill(value: Any, subs: dict[str, Any]) -> Any:
-    if isinstance(value, str):
-        return value.format(**subs)
-    if isinstance(value, dict):
-        return {k: _fill(v, subs) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, subs) for v in value]
-    return value
-
-
-def _combinations(for_each: dict[str, list[Any]] | list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The placeholder substitutions of a ``for_each``: the product of a mapping's lists, or the
-    listed combinations as given."""
-    if isinstance(for_each, list):
-        return [dict(c) for c in for_each]
-    keys = list(for_each)
-    return [
-        dict(zip(keys, values, strict=True))
-        for values in itertools.product(*(for_each[k] for k in keys))
-    ]
-
-
 def is_problem_spec_file(path: Path) -> bool:
     """Whether the YAML file at ``path`` declares problems over a table (``benchmark:`` +
-    ``problems:``) rather than a user table (``name:`` + ``file:``, read by ``lab bench import``).
+    ``problems:``) rather than a user table (``name:`` with ``file:`` or a declared ``space:``,
+    read by ``lab bench import``; a problem spec file has neither at its top level).
     """
     try:
         _, raw = read_yaml(path, what="spec file")
     except ConfigError:
         return True  # let the loader report what is wrong with it
-    return not (isinstance(raw, dict) and "file" in raw and "benchmark" not in raw)
+    table_keys = {"name", "file", "space"}
+    return not (isinstance(raw, dict) and table_keys & set(raw) and "benchmark" not in raw)
 
 
 def expand_templates(
@@ -176,7 +156,7 @@ def expand_templates(
     file's). Errors name ``path`` and the entry."""
     out: list[ProblemSpec] = []
     for i, template in enumerate(templates):
-        for subs in _combinations(template.for_each):
+        for subs in combinations(template.for_each):
             where = f"{path}: {field}[{i}]" + (f" ({subs})" if subs else "")
             bench = template.benchmark or benchmark
             if bench is None:
@@ -187,11 +167,11 @@ def expand_templates(
                 out.append(
                     ProblemSpec.model_validate(
                         {
-                            "name": _fill(template.name, subs),
-                            "benchmark": _fill(bench, subs),
-                            "description": _fill(template.description, subs),
-                            "objectives": _fill(template.objectives, subs),
-                            "constraints": _fill(template.constraints, subs),
+                            "name": fill(template.name, subs),
+                            "benchmark": fill(bench, subs),
+                            "description": fill(template.description, subs),
+                            "objectives": fill(template.objectives, subs),
+                            "constraints": fill(template.constraints, subs),
                             "degenerate": template.degenerate,
                             "source": str(path.name),
                         }

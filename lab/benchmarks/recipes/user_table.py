@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,8 +24,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from lab.benchmarks.metric import MetricInfo
 from lab.benchmarks.read_bounds import check_parquet_cells
+from lab.benchmarks.recipes.user_table_reshape import PivotSpec, filter_rows, pivot_wide
+from lab.benchmarks.recipes.user_table_space import (
+    DECLARED_SPACES,
+    check_space,
+    computed_metric,
+    declared_rows,
+    metric_from_table,
+    rows_of_tables,
+)
 from lab.benchmarks.safe_pickle import open_decompressed
 from lab.benchmarks.table import BenchmarkTable, genome_columns
+from lab.benchmarks.templates import combinations, fill
 from lab.config_file import YamlBounds, not_regular, read_yaml, validate
 from lab.errors import BenchmarkFileError, ConfigError
 from lab.fileio import sha256_file
@@ -125,12 +136,18 @@ class MetricSpec(_Strict):
 
     ``column`` is its name in the lab; ``source`` the file's column it is read from (default:
     ``column``), or ``mean_of`` the columns whose row-wise mean it is; ``scale`` multiplies the
-    values (unit conversion, e.g. ``1.0e-6`` for parameters -> millions).
+    values (unit conversion, e.g. ``1.0e-6`` for parameters -> millions). In a spec that
+    declares a built-in ``space``, ``table`` reads ``source`` from that built table of the space
+    (joined on ``arch_id``) and ``compute`` asks the space's network builder (``params``,
+    ``flops``, on the metric's ``dataset``). A ``for_each`` on the entry makes one metric per
+    combination (see :mod:`lab.benchmarks.templates`).
     """
 
     column: str
     source: str | None = None
     mean_of: list[str] | None = Field(default=None, min_length=1)
+    table: str | None = None
+    compute: Literal["params", "flops"] | None = None
     scale: float = 1.0
     metric: str
     split: str
@@ -144,6 +161,10 @@ class MetricSpec(_Strict):
     def _check(self) -> MetricSpec:
         if self.source is not None and self.mean_of is not None:
             raise ConfigError("give either 'source' or 'mean_of', not both")
+        if self.table is not None and self.mean_of is not None:
+            raise ConfigError("'table' reads one column ('source'); 'mean_of' is for the file's")
+        if self.compute is not None and (self.source, self.mean_of, self.table) != (None,) * 3:
+            raise ConfigError("a 'compute' metric reads nothing: drop 'source', 'mean_of', 'table'")
         if not math.isfinite(self.scale) or self.scale == 0:
             raise ConfigError(f"scale must be a finite non-zero number, got {self.scale}")
         return self
@@ -226,13 +247,17 @@ class UserTableSpec(_Strict):
 
     name: str
     title: str | None = None
-    file: str
+    file: str | None = None
     format: Literal["auto", "csv", "parquet", "json"] = "auto"
     key_column: str = "key"
+    where: dict[str, Any] = Field(default_factory=dict)
+    pivot: PivotSpec | None = None
+    space: str | None = None
     architecture_column: str | None = None
+    index_column: str | None = None
     id_column: str | None = None
     key: KeySpec | None = None
-    genome: list[GenomeVariable] = Field(min_length=1)
+    genome: list[GenomeVariable] = Field(default_factory=list)
     seeds: list[SeedsSpec] = Field(default_factory=list)
     metrics: list[MetricSpec] = Field(default_factory=list)
     problems: list[dict[str, Any]] = Field(default_factory=list)
@@ -245,6 +270,81 @@ class UserTableSpec(_Strict):
     def _benchmark_name(cls, name: str) -> str:
         return check_name(name, what="benchmark name", why="it names the table's files")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_metric_templates(cls, raw: Any) -> Any:
+        """Metrics with ``for_each`` become one metric per combination, before validation."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("metrics"), list):
+            return raw
+        out = []
+        for i, entry in enumerate(raw["metrics"]):
+            if not isinstance(entry, dict) or "for_each" not in entry:
+                out.append(entry)
+                continue
+            body = {k: v for k, v in entry.items() if k != "for_each"}
+            for_each = entry["for_each"]
+            if not isinstance(for_each, dict | list) or not for_each:
+                raise ConfigError(
+                    f"metrics[{i}].for_each must be a mapping of lists or a list of mappings"
+                )
+            try:
+                out.extend(fill(body, subs) for subs in combinations(for_each))
+            except (KeyError, IndexError) as exc:
+                raise ConfigError(
+                    f"metrics[{i}] uses placeholder {exc} not given in for_each; add it to "
+                    "for_each or remove the braces"
+                ) from None
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ConfigError(f"metrics[{i}].for_each: {exc}") from None
+        return {**raw, "metrics": out}
+
+    @model_validator(mode="after")
+    def _check_space(self) -> UserTableSpec:
+        """A declared space replaces the genome; without one the genome is required."""
+        reads_tables = [m.column for m in self.metrics if m.table or m.compute]
+        if self.space is None:
+            if not self.genome:
+                raise ConfigError(
+                    "declare the 'genome' (how each row's architecture is read), or the built-in "
+                    f"'space' the rows are in ({', '.join(DECLARED_SPACES)})"
+                )
+            if self.file is None:
+                raise ConfigError("'file' is required (the table), unless 'space' is declared")
+            if self.index_column is not None:
+                raise ConfigError("'index_column' (official indices) needs 'space: nasbench201'")
+            if reads_tables:
+                raise ConfigError(
+                    f"metrics {reads_tables} read another table or compute a cost, which needs "
+                    "the built-in 'space' the rows are in (`space: nasbench201`)"
+                )
+            return self
+        check_space(self.space)
+        given = [f for f in ("genome", "key", "id_column") if getattr(self, f)]
+        if given:
+            raise ConfigError(
+                f"with 'space: {self.space}' the space reads the architectures and numbers them; "
+                f"drop {given} and name each row's architecture with 'architecture_column' "
+                "(its string) or 'index_column' (its official index)"
+            )
+        named = [f for f in ("architecture_column", "index_column") if getattr(self, f)]
+        if self.file is not None and len(named) != 1:
+            raise ConfigError(
+                f"with 'space: {self.space}', give exactly one of 'architecture_column' (the "
+                "architecture's string) or 'index_column' (its official index)"
+                + (f"; got {named}" if named else "")
+            )
+        if self.file is None and (named or self.where or self.pivot):
+            raise ConfigError(
+                f"{named or ['where/pivot']} read the spec's 'file', which it lacks; name the "
+                "file, or drop them (the rows are then those of the tables the metrics read)"
+            )
+        if self.file is None and not any(m.table for m in self.metrics):
+            raise ConfigError(
+                "a spec without 'file' reads its rows from the tables its metrics name "
+                "('table: NAME'); name one, or give the 'file'"
+            )
+        return self
+
     @model_validator(mode="after")
     def _check(self) -> UserTableSpec:
         if any(v.position is not None for v in self.genome) and self.key is None:
@@ -255,7 +355,8 @@ class UserTableSpec(_Strict):
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ConfigError(f"metric columns must be unique, got {dup} more than once")
-        reserved = set(INTERNAL_COLUMNS) | set(genome_columns(len(self.variables())))
+        n_vars = 6 if self.space == "nasbench201" else len(self.variables())
+        reserved = set(INTERNAL_COLUMNS) | set(genome_columns(n_vars))
         clash = [n for n in names if n in reserved]
         if clash:
             raise ConfigError(
@@ -487,11 +588,9 @@ def _metric_values(
     return values * m.scale
 
 
-def build_user_table(spec_path: Path) -> BenchmarkTable:
-    """Build the canonical table from a user spec and its data file (nothing is written)."""
-    spec_path = Path(spec_path)
-    spec = load_user_spec(spec_path)
-    data_path = (spec_path.parent / spec.file).resolve()
+def _data_path(spec_path: Path, spec: UserTableSpec) -> Path:
+    """The spec's ``file``, resolved beside the spec; a regular file, else an error."""
+    data_path = (spec_path.parent / str(spec.file)).resolve()
     try:
         kind = not_regular(data_path.stat().st_mode)
     except FileNotFoundError:
@@ -504,20 +603,40 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
             f"{spec_path}: field 'file': {data_path} is {kind}, not a regular file; name the "
             "table's file (.csv, .tsv, .parquet or .json)"
         )
-    where = f"{data_path.name} (spec {spec_path})"
-    frame = _read_frame(spec, spec_path, data_path)
+    return data_path
+
+
+def _check_columns(spec: UserTableSpec, frame: pd.DataFrame, spec_path: Path, where: str) -> None:
     variables = spec.variables()
     needed = [c for _, _, c, _ in variables if c is not None] + [s.column for s in spec.seeds]
     needed += [spec.key.column] if spec.key else []
-    needed += [c for c in (spec.architecture_column, spec.id_column) if c]
+    needed += [c for c in (spec.architecture_column, spec.index_column, spec.id_column) if c]
     missing = sorted({c for c in needed if c not in frame.columns})
     if missing:
         raise BenchmarkFileError(
-            f"{data_path}: columns {missing} named in {spec_path} are missing; the file has "
+            f"{where}: columns {missing} named in {spec_path} are missing; the file has "
             f"{list(frame.columns)[:20]}"
         )
-    if len(frame) == 0:
-        raise BenchmarkFileError(f"{data_path}: the table has no rows")
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Every row's genome, id and architecture string, and the genome's description."""
+
+    genomes: np.ndarray
+    arch_ids: np.ndarray
+    arch_str: np.ndarray
+    cardinalities: tuple[int, ...]
+    space: str
+    labels: list[list[str]] | None = None
+    names: list[str] | None = None
+
+
+def _genome_rows(spec: UserTableSpec, frame: pd.DataFrame, spec_path: Path, where: str) -> _Rows:
+    """Rows of a table in its own space: genomes read as the spec's ``genome`` declares."""
+    from lab.spaces.encoding import genome_codes
+
+    variables = spec.variables()
     cards = [v.n_choices or 0 for _, v, _, _ in variables]
     size = math.prod(cards)
     if size >= MAX_SPACE_SIZE:
@@ -535,13 +654,9 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
     if dup.any():
         raise BenchmarkFileError(
             f"{where}: {_rows(dup)} share a genome with another row; each architecture must "
-            "appear once (average repeated runs before importing, or add the distinguishing "
-            "variable to 'genome')"
+            "appear once (average repeated runs before importing, pivot a long table with "
+            "'pivot', or add the distinguishing variable to 'genome')"
         )
-    frame = _expand_seeds(spec, frame, where)
-
-    from lab.spaces.encoding import genome_codes
-
     if spec.id_column is not None:
         ids = pd.to_numeric(frame[spec.id_column], errors="coerce").to_numpy(np.float64)
         bad = ~np.isfinite(ids) | (ids != np.round(ids)) | (np.abs(ids) >= 2**62)
@@ -578,29 +693,123 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
         arch_str = pd.Series(
             ["-".join(lab[g] for lab, g in zip(labels, row, strict=True)) for row in genomes]
         )
-    out = pd.DataFrame({"arch_id": arch_ids, "arch_str": arch_str.to_numpy()})
-    for col, values in zip(genome_columns(len(variables)), genomes.T, strict=True):
+    return _Rows(
+        genomes, arch_ids, arch_str.to_numpy(), tuple(cards), f"user:{spec.name}", labels,
+        [name for name, _, _, _ in variables],
+    )  # fmt: skip
+
+
+def _space_rows(spec: UserTableSpec, frame: pd.DataFrame | None, where: str) -> _Rows:
+    """Rows of a table in a declared built-in space: named by string or official index, or,
+    without a file, the architectures every table the metrics read has."""
+    assert spec.space is not None
+    if frame is None:
+        from lab.benchmarks.nasbench201_index import official_index
+        from lab.spaces.registry import get_space
+
+        ids = rows_of_tables(list(dict.fromkeys(m.table for m in spec.metrics if m.table)), where)
+        space = get_space(spec.space)
+        genomes = official_index().genomes_of_indices(ids)
+        strings = [space.architecture_string(g) for g in genomes]
+        return _Rows(genomes, ids, np.asarray(strings), space.cardinalities, spec.space)
+    if spec.architecture_column is not None:
+        field, kind = "architecture_column", "string"
+    else:
+        field, kind = "index_column", "index"
+    column = getattr(spec, field)
+    rows = declared_rows(
+        spec.space, frame[column].tolist(), kind=kind, where=where, field=f"{field} ({column!r})"
+    )
+    return _Rows(
+        rows.genomes, rows.arch_ids, np.asarray(rows.arch_str), rows.cardinalities, spec.space
+    )
+
+
+def _metric_column(
+    m: MetricSpec,
+    spec: UserTableSpec,
+    frame: pd.DataFrame | None,
+    out: pd.DataFrame,
+    done: set[str],
+    where: str,
+) -> np.ndarray:
+    """Values of one metric: read from another table, computed by the space, or from the
+    file's columns."""
+    assert spec.space is not None or (m.table is None and m.compute is None)
+    arch_str = out["arch_str"].tolist()
+    if m.compute is not None:
+        return computed_metric(str(spec.space), m.compute, m.dataset, arch_str) * m.scale
+    if m.table is not None:
+        values = metric_from_table(
+            m.table, m.source or m.column, out["arch_id"].to_numpy(np.int64), arch_str,
+            str(spec.space), where,
+        )  # fmt: skip
+        return values * m.scale
+    if frame is None:
+        raise ConfigError(
+            f"{where}: metric {m.column!r} reads the file, and the spec has none; read it from "
+            "a table ('table: NAME') or give the 'file'"
+        )
+    return _metric_values(m, frame, out, done, where)
+
+
+def build_user_table(spec_path: Path) -> BenchmarkTable:
+    """Build the canonical table from a user spec and its data file (nothing is written)."""
+    spec_path = Path(spec_path)
+    spec = load_user_spec(spec_path)
+    frame: pd.DataFrame | None = None
+    data_path: Path | None = None
+    where = f"spec {spec_path}"
+    if spec.file is not None:
+        data_path = _data_path(spec_path, spec)
+        where = f"{data_path.name} (spec {spec_path})"
+        frame = _read_frame(spec, spec_path, data_path)
+        if len(frame) == 0:
+            raise BenchmarkFileError(f"{data_path}: the table has no rows")
+        if spec.where:
+            frame = filter_rows(frame, spec.where, where)
+        if spec.pivot is not None:
+            frame = pivot_wide(frame, spec.pivot, where)
+        _check_columns(spec, frame, spec_path, where)
+    if spec.space is None:
+        assert frame is not None
+        rows = _genome_rows(spec, frame, spec_path, where)
+    else:
+        rows = _space_rows(spec, frame, where)
+    if frame is not None:
+        frame = _expand_seeds(spec, frame, where)
+    out = pd.DataFrame({"arch_id": rows.arch_ids, "arch_str": rows.arch_str})
+    for col, values in zip(genome_columns(len(rows.cardinalities)), rows.genomes.T, strict=True):
         out[col] = values.astype(np.int16)
     metrics: dict[str, MetricInfo] = {}
     for m in spec.all_metrics():
-        out[m.column] = _metric_values(m, frame, out, set(metrics), where)
+        out[m.column] = _metric_column(m, spec, frame, out, set(metrics), where)
         metrics[m.column] = m.info()
     out = out.sort_values("arch_id", kind="stable").reset_index(drop=True)
-    table = BenchmarkTable(spec.name, out, metrics, tuple(cards), f"user:{spec.name}")
+    table = BenchmarkTable(spec.name, out, metrics, rows.cardinalities, rows.space)
+    joined = sorted({m.table for m in spec.metrics if m.table})
     table.meta.update(
         {
             "title": spec.title or spec.name,
-            "source": spec.source or str(data_path.name),
+            "source": spec.source or (data_path.name if data_path else f"joined {joined}"),
             "citation": spec.citation,
             "licence": spec.licence,
             "recipe": "UserTable",
             "builder_version": 2,
-            "raw_sha256": {data_path.name: sha256_file(data_path)},
+            "raw_sha256": {data_path.name: sha256_file(data_path)} if data_path else {},
+            "joined_tables": {n: _table_sha256(n) for n in joined},
             "spec": spec.model_dump(mode="json"),
             "spec_path": str(spec_path.resolve()),
-            "variable_labels": labels,
-            "variable_names": [name for name, _, _, _ in variables],
+            "variable_labels": rows.labels,
+            "variable_names": rows.names,
             "datasets": sorted({m.dataset for m in spec.all_metrics() if m.dataset}),
         }
     )
     return table
+
+
+def _table_sha256(name: str) -> str | None:
+    """The sha256 of the built table ``name`` a spec's metrics read (provenance)."""
+    from lab.benchmarks.store import load_table
+
+    return load_table(name).meta.get("table_sha256")

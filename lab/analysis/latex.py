@@ -1,8 +1,13 @@
 """LaTeX tables (booktabs) of the across-seed results: one table per metric, a row per problem and
 a column per algorithm variant, each cell the median (IQR) over seeds; the best median of each
 problem in bold; ``$^{+}$`` / ``$^{-}$`` after a cell whose variant is significantly better /
-worse than the baseline (the ``vs_baseline`` verdicts). The caption says what the cells, the bold
-face and the markers mean. The output needs ``\\usepackage{booktabs}`` and nothing else.
+worse than the baseline (the ``vs_baseline`` verdicts), ``$^{\\dagger}$`` after a cell whose
+comparison is untestable (with these seeds the smallest attainable Holm-adjusted p-value exceeds
+alpha, so its "no difference" is by construction; the console says "untestable" and the report
+marks it with the same dagger). The caption says what the cells, the bold face and the markers
+mean, and how many seeds an untestable comparison needs. Column heads are the algorithms'
+display names (:mod:`lab.analysis.display_names`). The output needs ``\\usepackage{booktabs}``
+and nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from lab.analysis.display_names import display_label
 from lab.errors import InputError
+from lab.stats.attainable import seeds_needed
 
 #: Display names of the metrics.
 METRIC_TITLES: dict[str, str] = {
@@ -23,6 +30,8 @@ METRIC_TITLES: dict[str, str] = {
 }
 
 MARKERS: dict[str, str] = {"better": "$^{+}$", "worse": "$^{-}$"}
+#: Mark of a comparison that cannot reach alpha with its seeds (as the HTML report's).
+UNTESTABLE_MARK = "$^{\\dagger}$"
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -69,6 +78,39 @@ def _fmt(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
+def _name(label: str, names: dict[str, str] | None) -> str:
+    """A variant's column head: its display name (LaTeX math kept), escaped otherwise."""
+    shown = display_label(label, names)
+    return shown if "$" in shown and shown != label else escape(shown)
+
+
+def _unreachable(row) -> bool:
+    value = getattr(row, "reachable", None)
+    return value is not None and not pd.isna(value) and not bool(value)
+
+
+def _untestable_phrase(tests: pd.DataFrame, alpha: float) -> str:
+    """Caption sentence of the untestable comparisons: what the dagger means and the seeds a
+    verdict needs (per family size and test, the largest)."""
+    bad = [r for r in tests.itertuples(index=False) if _unreachable(r)]
+    if not bad:
+        return ""
+    sizes = tests.groupby("problem").size().to_dict()
+    need = max(
+        seeds_needed(alpha, int(sizes[r.problem]), paired=bool(getattr(r, "paired", True)))
+        for r in bad
+    )
+    have = sorted(
+        {int(r.n_effective) for r in bad if not pd.isna(getattr(r, "n_effective", np.nan))}
+    )
+    with_ = f"with {'/'.join(map(str, have))} seeds " if have else ""
+    return (
+        f" {UNTESTABLE_MARK}: untestable: {with_}the smallest attainable Holm-adjusted p-value "
+        f"exceeds $\\alpha$, so no difference could be significant whatever the data; a "
+        f"verdict needs at least {need} seeds whose runs differ."
+    )
+
+
 def _tests_phrase(pairwise: pd.DataFrame) -> str:
     tests = set(pairwise["test"]) if len(pairwise) else {"wilcoxon"}
     names = []
@@ -94,6 +136,7 @@ def latex_table(
     baseline: str | None,
     alpha: float,
     algorithms: list[str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
     """One booktabs table of ``metric``.
 
@@ -107,6 +150,7 @@ def latex_table(
         baseline: the baseline's label (``None``: no markers, and the caption says so).
         alpha: the significance level, for the caption.
         algorithms: column order (default: the baseline first, then the others sorted).
+        names: label -> column head (default: display names, :func:`display_label`).
 
     Returns:
         The LaTeX source of a ``table`` environment, ending with a newline.
@@ -124,6 +168,9 @@ def latex_table(
     iqr = rows.pivot(index="problem", columns="label", values="iqr")
     tests = pairwise[(pairwise["metric"] == metric) & (pairwise["family"] == "vs_baseline")]
     verdict = {(r.problem, r.algorithm): r.verdict for r in tests.itertuples(index=False)}
+    untestable = {
+        (r.problem, r.algorithm) for r in tests.itertuples(index=False) if _unreachable(r)
+    }
     decimals = _decimals(rows["median"].to_numpy(dtype=float))
     body = []
     for problem in problems:
@@ -139,6 +186,8 @@ def latex_table(
             if m == best:
                 text = r"\bfseries " + text
             text += MARKERS.get(verdict.get((problem, a), ""), "")
+            if (problem, a) in untestable:
+                text += UNTESTABLE_MARK
             cells.append(text)
         body.append(" & ".join(cells) + r" \\")
     title = METRIC_TITLES.get(metric, escape(metric))
@@ -153,10 +202,10 @@ def latex_table(
             f" {MARKERS['better']}/{MARKERS['worse']}: significantly better/worse than "
             f"\\texttt{{{escape(baseline)}}} ({_tests_phrase(tests)}, Holm-corrected per "
             f"problem, $\\alpha = {alpha:g}$); no marker: no significant difference."
-        )
+        ) + _untestable_phrase(tests, alpha)
     else:
         caption += " No baseline was given, so no significance markers are shown."
-    header = " & ".join(["Problem", *(escape(a) for a in algorithms)]) + r" \\"
+    header = " & ".join(["Problem", *(_name(a, names) for a in algorithms)]) + r" \\"
     label = f"tab:{experiment}-{metric}".replace("_", "-")
     lines = [
         f"% {title} of experiment {escape(experiment)}; generated by `lab analyze`. "

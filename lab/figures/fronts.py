@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from lab.errors import InputError
+from lab.figures.clipping import axis_limits, clip_to_box, draw_box_edge, outside_handle
 from lab.figures.layout import (
     figure_title,
     figure_title_rows,
@@ -85,8 +86,6 @@ def fronts_figure(
     if mode == "staircase" and m != 2:
         raise InputError(f"staircases need 2 objectives, the problem has {m}; use mode='points'")
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
-    span = upper - lower
-    lim_lo, lim_hi = lower - 0.04 * span, upper
     scales = [
         objective_scale(objective_names[k], objective_units[k], np.r_[lower[k], upper[k]])
         for k in range(m)
@@ -107,6 +106,11 @@ def fronts_figure(
             )
         )
     handles += series_handles(shown, styles, line=mode == "staircase")
+    # Every returned point is drawn: those outside the box (ideal point to reference point) on
+    # its edge, hollow.
+    clipped = {lab: clip_to_box(series[lab], lower, upper) for lab in shown}
+    if any(out.any() for _, out in clipped.values()):
+        handles.append(outside_handle())
     pairs = front_panels(m)
     fig, axes = panel_grid(
         len(pairs),
@@ -124,10 +128,19 @@ def fronts_figure(
                 ax.plot(sx(x), sy(y), drawstyle="steps-post", color=REFERENCE_GREY, lw=0.8)
             ax.scatter(sx(tf[:, i]), sy(tf[:, j]), s=4, color=REFERENCE_GREY, zorder=2, lw=0)
         for lab in shown:
-            pts = np.asarray(series[lab], dtype=float)
+            pts, outside = clipped[lab]
             if not len(pts):
                 continue
             s = styles[lab]
+            hollow = {
+                "linestyle": "none",
+                "marker": s.marker,
+                "markerfacecolor": "none",
+                "markeredgecolor": s.color,
+                "markeredgewidth": 0.8,
+                "markersize": 3.5,
+                "zorder": 4,
+            }
             if mode == "staircase":
                 x, y = staircase(pts, upper)
                 ax.plot(
@@ -139,8 +152,8 @@ def fronts_figure(
                     zorder=3,
                 )
                 ax.plot(
-                    sx(pts[:, 0]),
-                    sy(pts[:, 1]),
+                    sx(pts[~outside, 0]),
+                    sy(pts[~outside, 1]),
                     linestyle="none",
                     marker=s.marker,
                     color=s.color,
@@ -149,8 +162,8 @@ def fronts_figure(
                 )
             else:
                 ax.scatter(
-                    sx(pts[:, i]),
-                    sy(pts[:, j]),
+                    sx(pts[~outside, i]),
+                    sy(pts[~outside, j]),
                     s=9,
                     color=s.color,
                     marker=s.marker,
@@ -158,8 +171,11 @@ def fronts_figure(
                     linewidths=0.3,
                     zorder=3,
                 )
-        ax.set_xlim(sx(lim_lo[i]), sx(lim_hi[i]))
-        ax.set_ylim(sy(lim_lo[j]), sy(lim_hi[j]))
+            if outside.any():
+                ax.plot(sx(pts[outside, i]), sy(pts[outside, j]), **hollow)
+        draw_box_edge(ax, float(sx(upper[i])), float(sy(upper[j])))
+        ax.set_xlim(*axis_limits(float(sx(lower[i])), float(sx(upper[i]))))
+        ax.set_ylim(*axis_limits(float(sy(lower[j])), float(sy(upper[j]))))
         ax.set_xlabel(sx.label)
         ax.set_ylabel(sy.label)
     figure_title(fig, title)

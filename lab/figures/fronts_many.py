@@ -13,10 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from lab.errors import InputError
+from lab.figures.clipping import (
+    axis_limits,
+    clip_to_box,
+    draw_box_edge,
+    outside_handle,
+)
 from lab.figures.layout import (
     figure_title,
     figure_title_rows,
@@ -87,7 +96,10 @@ def per_algorithm_figure(
         for k in range(m)
     ]
     sx, sy, sc = scales[0], scales[1], scales[2]
+    clipped = {lab: clip_to_box(series[lab], lower, upper) for lab in shown}
     handles = [_true_front_handle(True)] if true_front is not None else []
+    if any(out.any() for _, out in clipped.values()):
+        handles.append(outside_handle())
     fig, axes = panel_grid(
         len(shown),
         width=width,
@@ -98,39 +110,54 @@ def per_algorithm_figure(
         sharex=True,
         sharey=True,
     )
-    span = upper - lower
-    lim_lo = lower - 0.04 * span
     vmin, vmax = float(sc(lower[2])), float(sc(upper[2]))
     mappable = None
     for ax, lab in zip(axes, shown, strict=True):
         if true_front is not None and len(true_front):
             tf = np.asarray(true_front, dtype=float)
             ax.scatter(sx(tf[:, 0]), sy(tf[:, 1]), s=3, color=REFERENCE_GREY, lw=0, zorder=1)
-        pts = np.asarray(series[lab], dtype=float)
+        pts, outside = clipped[lab]
         if len(pts):
             order = np.argsort(-pts[:, 2])  # nearest (smallest third objective) on top
+            pts, outside = pts[order], outside[order]
+            inside = ~outside
             mappable = ax.scatter(
-                sx(pts[order, 0]),
-                sy(pts[order, 1]),
-                c=sc(pts[order, 2]),
+                sx(pts[inside, 0]),
+                sy(pts[inside, 1]),
+                c=sc(pts[inside, 2]),
                 cmap=DEPTH_CMAP,
                 vmin=vmin,
                 vmax=vmax,
-                s=14,
                 marker=styles[lab].marker,
+                s=14,
                 edgecolors="black",
                 linewidths=0.3,
                 zorder=3,
             )
-        ax.set_xlim(sx(lim_lo[0]), sx(upper[0]))
-        ax.set_ylim(sy(lim_lo[1]), sy(upper[1]))
+            if outside.any():
+                # Every returned point is shown: those beyond the box sit on its edge, hollow
+                # (edge in the colour of their clipped third objective).
+                depth = colormaps[DEPTH_CMAP](Normalize(vmin, vmax)(sc(pts[outside, 2])))
+                ax.scatter(
+                    sx(pts[outside, 0]),
+                    sy(pts[outside, 1]),
+                    s=14,
+                    marker=styles[lab].marker,
+                    facecolors="none",
+                    edgecolors=depth,
+                    linewidths=0.9,
+                    zorder=3,
+                )
+        draw_box_edge(ax, float(sx(upper[0])), float(sy(upper[1])))
+        ax.set_xlim(*axis_limits(float(sx(lower[0])), float(sx(upper[0]))))
+        ax.set_ylim(*axis_limits(float(sy(lower[1])), float(sy(upper[1]))))
         panel_title(ax, styles.display(lab))
-        spec = ax.get_subplotspec()
         if not _has_panel_below(axes, ax):
             ax.set_xlabel(sx.label)
-        if spec.is_first_col():
+        if ax.get_subplotspec().is_first_col():
             ax.set_ylabel(sy.label)
-    if mappable is not None:
+    if any(len(pts) for pts, _ in clipped.values()):
+        mappable = mappable or ScalarMappable(Normalize(vmin, vmax), DEPTH_CMAP)
         bar = fig.colorbar(mappable, ax=axes, location="right", shrink=0.6, aspect=25, pad=0.02)
         bar.set_label(sc.label)
     figure_title(fig, title)
@@ -190,6 +217,8 @@ def parallel_coordinates_figure(
     ]
     x = np.arange(m, dtype=float)
     handles = [_true_front_handle(False)] if true_front is not None else []
+    if any(clip_to_box(series[lab], lower, upper)[1].any() for lab in shown):
+        handles.append(outside_handle())
     fig, axes = panel_grid(
         len(shown),
         width=width,
@@ -204,24 +233,30 @@ def parallel_coordinates_figure(
         if true_front is not None and len(true_front):
             tf = (np.asarray(true_front, dtype=float) - lower) / span
             ax.plot(x, tf.T, color=REFERENCE_GREY, lw=0.4, alpha=0.5, zorder=1)
-        pts = (np.asarray(series[lab], dtype=float) - lower) / span
+        raw = (np.asarray(series[lab], dtype=float).reshape(-1, m) - lower) / span
+        # Every architecture is drawn: values beyond the reference point (> 1) or the ideal
+        # (< 0) on the box edge, their markers hollow there.
+        pts = np.clip(raw, 0.0, 1.0)
+        outer = (raw < 0.0) | (raw > 1.0)
         s = styles[lab]
         if len(pts):
             ax.plot(x, pts.T, color=s.color, lw=0.8, alpha=0.8, zorder=3)
+            xs = np.broadcast_to(x, pts.shape)
             ax.plot(
-                np.broadcast_to(x, pts.shape).T,
-                pts.T,
-                linestyle="none",
-                marker=s.marker,
-                markersize=2.5,
-                color=s.color,
-                zorder=4,
-            )
+                xs[~outer], pts[~outer], linestyle="none", marker=s.marker, markersize=2.5,
+                color=s.color, zorder=4,
+            )  # fmt: skip
+            if outer.any():
+                ax.plot(
+                    xs[outer], pts[outer], linestyle="none", marker=s.marker, markersize=3.5,
+                    markerfacecolor="none", markeredgecolor=s.color, markeredgewidth=0.8,
+                    zorder=4,
+                )  # fmt: skip
         slot = (ax.get_figure().get_figwidth() / _columns(ax) - 0.45) / m
         crowded = any(text_width_in(n, font_size_pt("xtick.labelsize")) > 0.9 * slot for n in names)
         ax.set_xticks(x, names, rotation=90 if crowded else 0)
         ax.set_xlim(-0.15, m - 0.85)
-        ax.set_ylim(-0.04, 1.04)
+        ax.set_ylim(*axis_limits(0.0, 1.0))
         ax.grid(axis="y", visible=False)
         panel_title(ax, styles.display(lab))
         if ax.get_subplotspec().is_first_col():

@@ -1,4 +1,5 @@
-"""Checks of a drawn figure's text: no two pieces of text overlap, and none leaves the canvas.
+"""Checks of a drawn figure's text: no two pieces of text overlap, none leaves the canvas, and
+neighbouring tick labels of one axis keep a gap.
 
 Measured as matplotlib lays the figure out for saving (constrained layout included), from the
 window extents of every visible, non-empty text artist: titles, axis labels, tick labels,
@@ -7,6 +8,7 @@ legend entries, annotations.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -17,6 +19,9 @@ from matplotlib.transforms import Bbox
 #: Pixels (at the check's dpi) two boxes may share, or a box may stick out, before it counts:
 #: glyph boxes include some empty margin.
 TOLERANCE_PX = 1.0
+#: Smallest gap (points) between neighbouring tick labels of one axis: labels that merely touch
+#: read as one number ("50" and "100" as "50100") although their boxes do not overlap.
+TICK_GAP_PT = 2.0
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,57 @@ def _shown(artist: Text) -> bool:
     return artist.axes is None or artist.axes.get_visible()
 
 
+def _tick_label_boxes(fig: Figure, renderer) -> list[tuple[str, list[TextBox]]]:
+    """Per axis of every axes (``"x"`` or ``"y"``, one list per side), the boxes of its drawn
+    tick labels."""
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            lo, hi = sorted(axis.get_view_interval())
+            tol = 1e-9 * max(abs(lo), abs(hi), 1.0)
+            for side in ("label1", "label2"):
+                boxes = []
+                for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                    label = getattr(tick, side)
+                    if not (lo - tol <= tick.get_loc() <= hi + tol):
+                        continue
+                    if not label.get_visible() or not label.get_text().strip():
+                        continue
+                    box = label.get_window_extent(renderer)
+                    if box.width > 0 and box.height > 0:
+                        boxes.append(TextBox(label.get_text(), box))
+                out.append((name, boxes))
+    return out
+
+
+def crowded_tick_labels(fig: Figure, *, dpi: float = 100.0) -> list[str]:
+    """Neighbouring tick labels of one axis closer than :data:`TICK_GAP_PT` (along the axis
+    for horizontal labels of an x axis and for a y axis; across it for rotated x labels)."""
+    text_boxes(fig, dpi=dpi)  # lays the figure out at ``dpi``
+    return _crowded(fig, fig.canvas.get_renderer(), dpi)
+
+
+def _crowded(fig: Figure, renderer, dpi: float) -> list[str]:
+    gap = TICK_GAP_PT * dpi / 72.0
+    problems = []
+    for name, boxes in _tick_label_boxes(fig, renderer):
+        if name == "x":
+            ordered = sorted(boxes, key=lambda b: b.box.x0)
+            gaps = [(a, b, b.box.x0 - a.box.x1) for a, b in itertools.pairwise(ordered)]
+        else:
+            ordered = sorted(boxes, key=lambda b: b.box.y0)
+            gaps = [(a, b, b.box.y0 - a.box.y1) for a, b in itertools.pairwise(ordered)]
+        for a, b, g in gaps:
+            if g < gap - TOLERANCE_PX:
+                problems.append(f"tick labels too close: {a.text!r} and {b.text!r}")
+    return problems
+
+
 def layout_problems(fig: Figure, *, dpi: float = 100.0) -> list[str]:
-    """Descriptions of text that overlaps other text or leaves the canvas (empty: fine)."""
+    """Descriptions of text that overlaps other text or leaves the canvas, and of tick labels
+    of one axis that touch (empty: fine)."""
     boxes = text_boxes(fig, dpi=dpi)
     canvas = fig.bbox
     problems = []
@@ -78,4 +132,6 @@ def layout_problems(fig: Figure, *, dpi: float = 100.0) -> list[str]:
             dy = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
             if dx > TOLERANCE_PX and dy > TOLERANCE_PX:
                 problems.append(f"overlap: {a.text!r} and {b.text!r}")
+    crowded = _crowded(fig, fig.canvas.get_renderer(), dpi)
+    problems += [p for p in crowded if p not in problems]
     return problems

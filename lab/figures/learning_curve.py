@@ -21,6 +21,8 @@ from matplotlib.figure import Figure
 
 from lab.errors import InputError
 from lab.figures.layout import (
+    PANEL_MARGIN_IN,
+    grid_shape,
     legend_row,
     legend_rows,
     panel_grid,
@@ -132,6 +134,8 @@ def learning_curve_figure(
         panel_height=panel_height,
         legend_rows=legend_rows(handles, width),
     )
+    _, cols = grid_shape(len(panels), width, columns)
+    panel_width = width / cols - PANEL_MARGIN_IN
     for ax, panel in zip(axes, panels, strict=True):
         part = pts[pts["panel"] == panel]
         for name in names:
@@ -146,7 +150,10 @@ def learning_curve_figure(
             ax.fill_between(x[ok], (y - sd)[ok], (y + sd)[ok], color=s.color, alpha=0.18, lw=0)
         if logx:
             ax.set_xscale("log")
-            plain_log_ticks(ax.xaxis)
+            # Fewer labels per decade where 10, 20, 50, 100, ... would touch ("50100").
+            sizes = part["n_train"].to_numpy(dtype=float)
+            span = (float(sizes.min()), float(sizes.max())) if sizes.size else None
+            plain_log_ticks(ax.xaxis, length_in=panel_width, span=span)
         ax.set_title(titles[panel])
     only = next(iter(splits)) if len(splits) == 1 else ""
     fig.supxlabel(

@@ -16,7 +16,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from lab.errors import InputError
-from lab.figures.layout import panel_grid
+from lab.figures.layout import PANEL_MARGIN_IN, font_size_pt, panel_grid, text_width_in
 from lab.figures.style import SINGLE_COLUMN_IN
 
 REQUIRED: tuple[str, ...] = ("variable", "choice", "effect")
@@ -56,11 +56,18 @@ def operation_effects_figure(
     n_choices = table["choice"].nunique()
     # Operations a position cannot hold are grey, not the white of "no effect".
     cmap = colormaps[EFFECT_CMAP].with_extremes(bad=NOT_ALLOWED)
+    # Level labels where they fit their slot, else upright (the boxes of 45-degree labels
+    # overlap their neighbours'); upright ones make the panel taller by their length.
+    names = [str(v) for v in dict.fromkeys(table["variable"])]
+    size = font_size_pt("xtick.labelsize")
+    slot = (width - 1.5 * PANEL_MARGIN_IN - 0.8) / max(len(names), 1)
+    longest = max((text_width_in(n, size) for n in names), default=0.0)
+    flat = longest <= 0.9 * slot
     fig, axes = panel_grid(
         len(targets),
         width=width,
         columns=columns or 1,
-        panel_height=panel_height or 0.55 + 0.14 * n_choices,
+        panel_height=panel_height or 0.55 + 0.14 * n_choices + (0.0 if flat else longest),
     )
     for ax, target in zip(axes, targets, strict=True):
         part = table[table["target"] == target] if target else table
@@ -75,7 +82,12 @@ def operation_effects_figure(
             aspect="auto",
             interpolation="nearest",
         )
-        ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45, ha="right")
+        ax.set_xticks(
+            range(grid.shape[1]),
+            [str(c) for c in grid.columns],
+            rotation=0 if flat else 90,
+            ha="center",
+        )
         ax.set_yticks(range(grid.shape[0]), [str(c) for c in grid.index])
         ax.grid(False)
         ax.tick_params(length=0)

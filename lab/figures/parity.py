@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from lab.errors import InputError
-from lab.figures.layout import panel_grid
+from lab.figures.layout import MIN_PANEL_IN, PANEL_MARGIN_IN, grid_shape, panel_grid, panel_title
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 
 REQUIRED: tuple[str, ...] = ("y_true", "y_pred")
@@ -71,12 +71,18 @@ def parity_figure(
     pred = table["predictor"].astype(str) if "predictor" in table.columns else ""
     tgt = table["target"].astype(str) if "target" in table.columns else ""
     n_targets = len({t for _, t in panels})
-    fig, axes = panel_grid(
-        len(panels),
-        width=width,
-        columns=columns or min(n_targets, 3) if n_targets > 1 else columns,
-        panel_height=panel_height or 1.65,
+    # A column per target, as many as keep every panel readable at ``width``.
+    cols = (
+        columns or min(n_targets, 3, max(1, int(width // MIN_PANEL_IN)))
+        if n_targets > 1
+        else columns
     )
+    fig, axes = panel_grid(
+        len(panels), width=width, columns=cols, panel_height=panel_height or 1.65
+    )
+    # Square panels: narrow ones get fewer ticks, so that labels such as 0.01 keep a gap.
+    panel_width = width / grid_shape(len(panels), width, cols)[1] - PANEL_MARGIN_IN
+    n_ticks = 4 if panel_width >= 2.0 else 3 if panel_width >= 1.4 else 2
     for ax, (name, target) in zip(axes, panels, strict=True):
         rows = table[(pred == name) & (tgt == target)] if len(panels) > 1 else table
         y_true = rows["y_true"].to_numpy(dtype=float)
@@ -98,10 +104,10 @@ def parity_figure(
             ax.set_ylim(lo, hi)
         ax.set_aspect("equal", adjustable="box")
         for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_locator(MaxNLocator(4))
+            axis.set_major_locator(MaxNLocator(n_ticks, steps=[1, 2, 5, 10]))
         tau = stats.kendalltau(y_true, y_pred).statistic if y_true.size > 2 else np.nan
         head = f"{s.display}, τ = {tau:.2f}" if s else f"τ = {tau:.2f}"
-        ax.set_title(f"{target}\n{head}" if target else head)
+        panel_title(ax, f"{target}: {head}" if target else head)
         if isinstance(value_label, Mapping):
             label = value_label.get(target, "")
         else:
@@ -109,5 +115,7 @@ def parity_figure(
         if power:
             label = f"{label} ($\\times 10^{{{power}}}$)".strip()
         ax.set_xlabel(f"True {label}".strip())
-        ax.set_ylabel(f"Predicted {label}".strip())
+        # Both axes are in the same unit; the x axis names it (a long vertical label would
+        # run past a square panel into the title above it).
+        ax.set_ylabel("Predicted")
     return fig

@@ -21,6 +21,8 @@ from typing import Any
 import matplotlib
 from matplotlib.colors import to_hex, to_rgb
 
+from lab.analysis.display_names import ALGORITHM_NAMES
+
 #: Width of a single column of a two-column paper (inches).
 SINGLE_COLUMN_IN = 3.3
 #: Width of a figure spanning both columns (inches).
@@ -77,27 +79,6 @@ ALGORITHM_STYLES: dict[str, tuple[str, str]] = {
     "tpe": ("#6699CC", "D"),
 }
 
-#: Display names of the registered algorithms (legends, axis ticks).
-ALGORITHM_NAMES: dict[str, str] = {
-    "random": "Random",
-    "nsga2": "NSGA-II",
-    "nsga3": "NSGA-III",
-    "moead": "MOEA/D",
-    "smsemoa": "SMS-EMOA",
-    "spea2": "SPEA2",
-    "agemoea": "AGE-MOEA",
-    "mopso_cd": "MOPSO-CD",
-    "ibea": "IBEA",
-    "scalarized_ws": "Weighted sum",
-    "scalarized_tcheby": "Chebyshev",
-    "eps_constraint": r"$\varepsilon$-constraint",
-    "pls": "PLS",
-    "reinforce": "REINFORCE",
-    "tpe": "MO-TPE",
-    "qnehvi": "qNEHVI",
-    "qehvi": "qEHVI",
-    "qparego": "qParEGO",
-}
 
 #: Fixed colour and marker of the surrogate predictors (predictor registry name).
 PREDICTOR_STYLES: dict[str, tuple[str, str]] = {

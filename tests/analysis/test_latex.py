@@ -7,9 +7,11 @@ import re
 import pandas as pd
 
 from lab.analysis import AnalysisResult
-from lab.analysis.latex import escape, latex_table
+from lab.analysis.display_names import display_label
+from lab.analysis.latex import UNTESTABLE_MARK, escape, latex_table
 from lab.analysis.seed_summaries import summarize_metrics
 from lab.analysis.significance import pairwise_table
+from lab.stats.attainable import seeds_needed
 from tests.analysis.test_significance import _synthetic
 
 
@@ -35,15 +37,17 @@ def test_real_tables_bold_the_best_median(analysis: AnalysisResult) -> None:
         tex = analysis.paths[f"table_{metric}.tex"].read_text()
         header = tex.split(r"\toprule")[1].split(r"\midrule")[0].strip().removesuffix(r"\\")
         algorithms = [h.strip() for h in header.split(" & ")[1:]]
-        assert algorithms[0] == "random" and sorted(algorithms) == ["moead", "nsga2", "random"]
+        # Display names, the baseline first (as the figures and the report name them).
+        assert algorithms[0] == "Random" and sorted(algorithms) == ["MOEA/D", "NSGA-II", "Random"]
         cells = _check_structure(tex, 4)
         s = analysis.summary[analysis.summary["metric"] == metric]
         for row in cells:
             problem = row[0]
             med = s[s["problem"] == problem].set_index("label")["median"]
             best = med.idxmax() if higher else med.idxmin()
+            shown = {display_label(lab): lab for lab in med.index}
             for alg, cell in zip(algorithms, row[1:], strict=True):
-                assert cell.startswith(r"\bfseries") == (alg == best), (metric, problem, cell)
+                assert cell.startswith(r"\bfseries") == (shown[alg] == best), (metric, cell)
         assert r"\caption{" in tex and r"$^{+}$/$^{-}$" in tex and r"\texttt{random}" in tex
         assert "Wilcoxon signed-rank test paired by seed" in tex
         assert r"\label{tab:analysis-small-" in tex
@@ -58,7 +62,7 @@ def test_markers_for_significant_differences() -> None:
         tex = latex_table(summary, pw, metric=metric, higher_is_better=higher,
                           experiment="toy_exp", baseline="random", alpha=0.05)  # fmt: skip
         cells = _check_structure(tex, 4)
-        assert "Problem & random & bad & good" in tex
+        assert "Problem & Random & bad & good" in tex
         for row in cells:
             random, bad, good = row[1:]  # the baseline first, then sorted
             assert good.startswith(r"\bfseries") and good.endswith("$^{+}$")
@@ -90,3 +94,34 @@ def test_missing_cells_and_escaping() -> None:
     assert cells[0] == ["p2", "--", r"\bfseries 0.700 (0.100)"]  # problems sorted
     assert cells[1] == [escape("p_1"), "0.500 (0.100)", r"\bfseries 0.600 (0.100)"]
     assert r"a\&b" in tex and r"p\_1" in tex
+
+
+def test_untestable_comparisons_are_marked_with_the_seeds_a_verdict_needs() -> None:
+    """With 4 seeds the exact Wilcoxon test cannot go below 2 / 2^4 = 0.125 > alpha: every
+    comparison is a tie by construction; the table marks each with the report's dagger and
+    says how many seeds would do (7 for the 2 comparisons of a problem's family)."""
+    final = _synthetic(paired=True)
+    final = final[final["seed"] < 4]
+    summary = summarize_metrics(final, ["problem", "label"], ["hv_normalized"], seed=0,
+                                n_resamples=99)  # fmt: skip
+    pw = pairwise_table(final, baseline="random", alpha=0.05)
+    assert not pw[pw["family"] == "vs_baseline"]["reachable"].any()
+    tex = latex_table(summary, pw, metric="hv_normalized", higher_is_better=True,
+                      experiment="e", baseline="random", alpha=0.05)  # fmt: skip
+    cells = _check_structure(tex, 4)
+    for row in cells:
+        random, bad, good = row[1:]
+        assert bad.endswith(UNTESTABLE_MARK) and good.endswith(UNTESTABLE_MARK)
+        assert "$^{+}$" not in good and UNTESTABLE_MARK not in random
+    need = seeds_needed(0.05, 2, paired=True)
+    assert need == 7
+    assert f"{UNTESTABLE_MARK}: untestable: with 4 seeds" in tex
+    assert f"a verdict needs at least {need} seeds" in tex
+    # With 12 seeds every comparison is testable: no dagger, no sentence.
+    full = _synthetic(paired=True)
+    summary = summarize_metrics(full, ["problem", "label"], ["hv_normalized"], seed=0,
+                                n_resamples=99)  # fmt: skip
+    pw = pairwise_table(full, baseline="random", alpha=0.05)
+    tex = latex_table(summary, pw, metric="hv_normalized", higher_is_better=True,
+                      experiment="e", baseline="random", alpha=0.05)  # fmt: skip
+    assert UNTESTABLE_MARK not in tex

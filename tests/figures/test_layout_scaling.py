@@ -17,7 +17,11 @@ from lab.figures.eaf import eaf_difference_figure
 from lab.figures.fronts import fronts_figure
 from lab.figures.fronts_many import parallel_coordinates_figure, per_algorithm_figure
 from lab.figures.generalization import generalization_figure
-from lab.figures.layout_check import layout_problems
+from lab.figures.importance import importance_figure
+from lab.figures.layout_check import crowded_tick_labels, layout_problems
+from lab.figures.learning_curve import learning_curve_figure
+from lab.figures.operation_effects import operation_effects_figure
+from lab.figures.parity import parity_figure
 from lab.figures.style import DOUBLE_COLUMN_IN, SINGLE_COLUMN_IN, StyleMap, paper_style
 from lab.figures.transfer import transfer_figure
 from lab.indicators.attainment import eaf_difference
@@ -187,9 +191,62 @@ def _draw(kind, n_problems, n_labels, width):
         return per_algorithm_figure(**_fronts_kwargs(labels, 3, width))
     if kind == "fronts_3d_parallel":
         return parallel_coordinates_figure(**_fronts_kwargs(labels, 4, width))
+    if kind in SURROGATE_KINDS:
+        return _draw_surrogate(kind, n_problems, n_labels, width)
     raise AssertionError(kind)
 
 
+#: Predictors of the surrogate figures (their number plays the variants' part).
+PREDICTORS = ["xgboost", "random_forest", "gp", "mlp", "knn", "linear", "ensemble"]
+#: Targets of a surrogate study as a table names them (their number plays the problems').
+SURROGATE_TARGETS = [
+    "val_acc_cora", "latency_cora", "test_acc_cifar100", "latency_titan_rtx_256",
+    "params_cifar10", "flops_imagenet16", "val_acc_citeseer", "energy_pixel3", "acc_analog_30d",
+]  # fmt: skip
+#: Training sizes of a learning curve, as `lab surrogate curve --sizes` gives them.
+TRAIN_SIZES = (10, 30, 50, 100, 300, 500, 1000)
+
+
+def _draw_surrogate(kind, n_targets, n_predictors, width):
+    rng = np.random.default_rng(n_targets * 100 + n_predictors)
+    targets = SURROGATE_TARGETS[:n_targets]
+    predictors = PREDICTORS[: min(n_predictors, len(PREDICTORS))]
+    if kind == "learning_curve":
+        rows = [
+            {"target": t, "split": "random", "predictor": p, "n_train": n, "seed": s,
+             "kendall_tau": float(rng.uniform(0.2, 0.9))}
+            for t in targets for p in predictors for n in TRAIN_SIZES for s in range(3)
+        ]  # fmt: skip
+        return learning_curve_figure(pd.DataFrame(rows), width=width)
+    if kind == "parity":
+        y = rng.uniform(0.0, 0.03, 50)  # latencies in seconds: a power-of-ten axis
+        rows = [
+            pd.DataFrame({"predictor": p, "target": t, "y_true": y,
+                          "y_pred": y + rng.normal(0, 0.003, 50)})
+            for p in predictors[:3] for t in targets[:3]
+        ]  # fmt: skip
+        return parity_figure(pd.concat(rows), value_label="Latency (s)", width=width)
+    if kind == "importance":
+        rows = [
+            {"predictor": p, "target": t, "feature": f"edge {i} -> {j}: op_{k}",
+             "importance": float(rng.uniform()), "std": 0.01}
+            for p in predictors[:2] for t in targets[:2]
+            for i, j, k in itertools.product(range(3), range(1, 4), range(2))
+        ]  # fmt: skip
+        return importance_figure(pd.DataFrame(rows), width=width)
+    if kind == "operation_effects":
+        rows = [
+            {"target": t, "variable": f"position_{v}", "choice": c,
+             "effect": float(rng.normal())}
+            for t in targets[:3] for v in range(6)
+            for c in ("skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3", "none")
+        ]  # fmt: skip
+        return operation_effects_figure(pd.DataFrame(rows), value_label="Δ accuracy (%)",
+                                        width=width)  # fmt: skip
+    raise AssertionError(kind)
+
+
+SURROGATE_KINDS = ["learning_curve", "parity", "importance", "operation_effects"]
 KINDS = [
     "anytime",
     "final_distribution",
@@ -200,6 +257,7 @@ KINDS = [
     "fronts_2d",
     "fronts_3d_per_algorithm",
     "fronts_3d_parallel",
+    *SURROGATE_KINDS,
 ]
 
 
@@ -208,6 +266,8 @@ def _check(kind, width, sizes):
     for n_problems, n_labels in sizes:
         if kind.startswith(("fronts", "critical", "eaf")) and n_problems > 1:
             continue  # one problem per figure: only the number of variants matters
+        if kind in ("parity", "importance", "operation_effects") and n_problems > 4:
+            continue  # panels per (predictor, target) pair: a few of each suffice
         with paper_style():
             fig = _draw(kind, n_problems, n_labels, WIDTHS[width])
             problems = layout_problems(fig)
@@ -240,3 +300,20 @@ def test_the_check_finds_overlapping_and_clipped_text():
     found = layout_problems(fig)
     assert any("outside the canvas" in p and "title" in p for p in found), found
     assert any("'first' and 'second'" in p for p in found), found
+
+
+def test_the_check_finds_tick_labels_that_touch():
+    """Labels "50" and "100" an axis draws without a gap read as "50100": the check says so,
+    although their boxes do not overlap."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1.2, 1.0))
+    ax = fig.add_subplot()
+    ax.set_xscale("log")
+    ax.set_xlim(10, 1000)
+    ax.set_xticks([10, 30, 50, 100, 300, 500, 1000], ["10", "30", "50", "100", "300", "500",
+                                                      "1000"])  # fmt: skip
+    found = crowded_tick_labels(fig)
+    assert any("'50' and '100'" in p for p in found), found
+    ax.set_xticks([10, 100, 1000], ["10", "100", "1000"])
+    assert crowded_tick_labels(fig) == []

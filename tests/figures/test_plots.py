@@ -173,7 +173,8 @@ def test_fronts_one_panel_per_objective_pair(m, panels):
     axes = data_axes(fig)
     assert len(axes) == panels
     assert axes[0].get_xlabel() == "O0 (%)" and axes[0].get_ylabel() == "O1 (M)"
-    assert axes[0].get_xlim()[1] == pytest.approx(110.0)  # the reference point, in percent
+    # The reference point (110 %) plus the margin that shows a marker on the box edge whole.
+    assert axes[0].get_xlim()[1] == pytest.approx(110.0 + 0.05 * 110.0)
     assert fig.legends and fig.legends[0].get_texts()[0].get_text() == "True front"
 
 

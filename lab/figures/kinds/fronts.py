@@ -52,6 +52,27 @@ class FrontsFigure(ExperimentFigureEntry):
     def default_stem(self) -> str:
         return "fronts"
 
+    def caption(self) -> str:
+        """Which metrics and which sets the figure shows, and how points outside its box are
+        drawn (written beside it and into the report)."""
+        what = {
+            "auto": "median attainment surface (2 objectives) or the set of its run of median "
+            "report HV (3 and more)",
+            "attainment": "median attainment surface over seeds",
+            "median_run": "returned set of its run of median report HV",
+            "seed": f"returned set of seed {self.seed}",
+        }[self.show]
+        return (
+            f"Each variant's {what}, on the report metrics (the sets were chosen on the search "
+            "metrics), in raw units"
+            + (", over the exact report front (grey)" if self.true_front else "")
+            + ". Axes span the ideal point to the hypervolume reference point (dotted); every "
+            "returned point is drawn, those outside that box hollow on its edge. With 3 "
+            "objectives: objectives 1 and 2 as axes, objective 3 as colour; with 4 and more: "
+            "one line per architecture across the objectives normalized to 0 (ideal) and 1 "
+            "(reference point)."
+        )
+
     def draw(self, ctx: DrawContext) -> list[Drawn]:
         exp = ctx.exp
         labels = ctx.labels(self)

@@ -13,6 +13,11 @@ A sweep file looks like::
         grid: {mutation_prob: [0.1, 0.3]}   # ablation: one variant per combination
         label: nsga2                  # optional display name (default: name, plus grid values)
         batch_size: 20                # optional per-algorithm override
+      - name: nsga2_warm              # prior knowledge (transfer algorithms only):
+        warm_start:                   #   evaluations of another problem over the same space
+          problem: nbg-cora-err-lat   #   a source, a list, or {target: source(s)} per problem
+          evaluations: 50             #   per source; free for the budget, drawn with the seed
+          selection: front            #   or random (see lab/algorithms/warm_start.py)
     seeds: 3                          # a count (seeds 0, 1, 2) or a list of seed indices
     budget: 80                        # architecture evaluations per run, initial design included
     batch_size: 1
@@ -165,6 +170,36 @@ def _json_value(value: Any, where: str) -> Any:
     return value
 
 
+class WarmStartEntry(BaseModel):
+    """A sweep entry's prior knowledge (:mod:`lab.algorithms.warm_start`).
+
+    ``problem`` is one source problem, a list of them, or a mapping from each of the sweep's
+    problems to its source(s) (a leave-one-dataset-out or device-to-device design in one file).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    problem: str | list[str] | dict[str, str | list[str]]
+    evaluations: StrictInt = Field(ge=1, le=100_000)
+    selection: Literal["random", "front"] = "random"
+
+    def sources(self, target: str) -> str | list[str] | None:
+        """The source(s) of ``target`` (``None``: the mapping does not name it)."""
+        if isinstance(self.problem, dict):
+            return self.problem.get(target)
+        return self.problem
+
+    def resolve(self, target: str) -> dict[str, Any]:
+        """The ``warm_start`` hyperparameter of the runs of ``target`` (plain JSON)."""
+        sources = self.sources(target)
+        if sources is None:
+            raise ConfigError(
+                f"warm_start.problem names no source for problem {target!r}; add "
+                f"'{target}: SOURCE' to the mapping"
+            )
+        return {"problem": sources, "evaluations": self.evaluations, "selection": self.selection}
+
+
 class AlgorithmEntry(BaseModel):
     """One algorithm of a sweep, with fixed hyperparameters and an optional ablation grid."""
 
@@ -175,6 +210,7 @@ class AlgorithmEntry(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, list[Any]] = Field(default_factory=dict)
     batch_size: int | None = Field(default=None, ge=1)
+    warm_start: WarmStartEntry | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -216,7 +252,32 @@ class AlgorithmEntry(BaseModel):
         both = sorted(set(self.params) & set(self.grid))
         if both:
             raise ConfigError(f"{both} appear in both params and grid; keep each in one of them")
+        if "warm_start" in self.params or "warm_start" in self.grid:
+            raise ConfigError(
+                "give warm_start as a key of the algorithm entry (beside params), not inside "
+                "params or grid: the sweep resolves its source per problem and checks it"
+            )
+        if self.warm_start is not None:
+            from lab.algorithms.registry import params_class
+
+            if "warm_start" not in params_class(self.name).model_fields:
+                from lab.algorithms.registry import algorithm_names
+
+                takers = [
+                    n for n in algorithm_names() if "warm_start" in params_class(n).model_fields
+                ]
+                raise ConfigError(
+                    f"algorithm {self.name!r} takes no warm_start; algorithms that do: "
+                    f"{', '.join(takers)}"
+                )
         return self
+
+    def warm_start_for(self, problem: str) -> dict[str, Any] | None:
+        """The resolved ``warm_start`` hyperparameter of this entry's runs of ``problem``
+        (``None``: a cold start): the source(s) of that problem, evaluations and selection."""
+        if self.warm_start is None:
+            return None
+        return self.warm_start.resolve(problem)
 
 
 class SweepConfig(BaseModel):
@@ -365,7 +426,45 @@ class SweepConfig(BaseModel):
                         f"{label!r}; give them distinct 'label' values"
                     )
                 seen[label] = i
+        self._check_warm_starts()
         return self
+
+    def _check_warm_starts(self) -> None:
+        """Every warm start names, for every problem, sources that exist, are over the same
+        space and share no search or report metric with it (leakage)."""
+        entries = [(i, e) for i, e in enumerate(self.algorithms) if e.warm_start is not None]
+        if not entries:
+            return
+        from lab.algorithms.warm_start import WarmStart, check_source
+        from lab.problems.registry import get_problem, problem_names
+
+        available = set(problem_names(available_only=True))
+        for i, entry in entries:
+            where = f"algorithms[{i}] ({entry.name}).warm_start"
+            if isinstance(entry.warm_start.problem, dict):
+                extra = sorted(set(entry.warm_start.problem) - set(self.problems))
+                if extra:
+                    raise ConfigError(
+                        f"{where}.problem maps problem(s) {extra} that the sweep does not run "
+                        f"(its problems: {', '.join(self.problems)}); remove them or fix the names"
+                    )
+            for name in self.problems:
+                resolved = entry.warm_start_for(name)
+                try:
+                    warm = WarmStart.model_validate(resolved)
+                except ValidationError as exc:
+                    raise ConfigError(f"{where}: {exc.errors()[0]['msg']}") from None
+                target = get_problem(name)
+                for source in warm.problem:
+                    if source not in available:
+                        raise ConfigError(
+                            f"{where}.problem: {source!r} is no available problem; valid: "
+                            f"{', '.join(sorted(available))}"
+                        )
+                    try:
+                        check_source(target, get_problem(source))
+                    except LabError as exc:
+                        raise ConfigError(f"{where}.problem: {exc}") from None
 
 
 def _format_value(value: Any) -> str:

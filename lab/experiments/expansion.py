@@ -6,7 +6,9 @@ through ``numpy.random.SeedSequence`` — never from the algorithm (so every alg
 draws from the run seed's first child) and never from execution order.
 
 Ids: a run's id is the first 16 hex digits of the sha256 of its resolved config as canonical JSON
-(sorted keys, no whitespace). Adding seeds, problems or algorithms to a sweep leaves the ids of
+(sorted keys, no whitespace). An entry's ``warm_start`` is resolved per problem (its source(s),
+evaluations, selection) into the run's ``params``, so it is recorded in the manifest and a
+different warm start is a different run; runs without one keep the ids they had. Adding seeds, problems or algorithms to a sweep leaves the ids of
 the existing runs unchanged, so a grown sweep resumes instead of starting over.
 """
 
@@ -114,6 +116,10 @@ def expand(config: SweepConfig) -> list[RunSpec]:
         for seed in config.seeds:
             run_seed = derive_run_seed(config.master_seed, problem, seed)
             for entry, label, params in variants:
+                warm_start = entry.warm_start_for(problem)
+                if warm_start is not None:
+                    # A hyperparameter like any other: in the manifest and in the run id.
+                    params = {**params, "warm_start": warm_start}
                 runs.append(
                     RunSpec(
                         experiment=config.name,

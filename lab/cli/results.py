@@ -96,11 +96,13 @@ def check(
     results_dir: Path | None = typer.Option(None, "--results-dir", help=_ROOT_HELP),
 ) -> None:
     """List damaged, partial and foreign files of an experiment and the runs of its design
-    that are missing; exit status 1 if there is any."""
+    that are missing; exit status 1 if there is any. Warns (without failing) where the library
+    versions the runs recorded differ from the running ones."""
     from lab.results.query import load_manifests
 
     manifests = load_manifests(experiment, root=results_dir)
     n_problems = _print_issues(experiment, results_dir, brief=False)
+    _print_version_differences(experiment, results_dir)
     n_ok = int((manifests["status"] == "ok").sum()) if len(manifests) else 0
     console.print(
         f"{experiment}: {len(manifests)} run(s) recorded ({n_ok} ok, {len(manifests) - n_ok} "
@@ -109,6 +111,20 @@ def check(
     )
     if n_problems:
         raise typer.Exit(1)
+
+
+def _print_version_differences(experiment: str, results_dir: Path | None) -> None:
+    """Warn where the runs' recorded library versions differ from the running ones (a rerun
+    of the same config may then give another history); not counted as a problem."""
+    from lab.experiments.verify import version_differences
+    from lab.results.store import ResultsStore
+
+    differences = version_differences(ResultsStore(results_dir).manifests(experiment))
+    for name, what in differences.items():
+        console.print(
+            f"[yellow]warning[/]: {markup_safe(name)}: {markup_safe(what)}; the same config "
+            "may not give the same history with other versions"
+        )
 
 
 def diagnostics_table(manifests: pd.DataFrame) -> Table | None:

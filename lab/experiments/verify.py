@@ -17,7 +17,9 @@ can recompute those digests, so this module checks the claims themselves:
   copies of one history.
 
 Runs of a problem whose table is not available here are left unverified (named), never
-guessed; nothing here imports code named in the store.
+guessed; nothing here imports code named in the store. The library versions a manifest
+records are compared with the running ones (:func:`version_differences`): "same config, same
+history" holds for the same versions, so a difference is a warning, not a defect of the store.
 """
 
 from __future__ import annotations
@@ -246,6 +248,35 @@ def verify_runs(store: ResultsStore, experiment: str) -> RunVerification:
     return out
 
 
+#: The longest version string read from a manifest (a version is a few characters).
+MAX_VERSION_CHARS = 64
+
+
+def version_differences(manifests: list[dict[str, Any]]) -> dict[str, str]:
+    """``library -> what differs`` between the versions the ``manifests`` record (their
+    ``versions`` field) and those of this process (:func:`lab.results.provenance.library_versions`),
+    for every library whose recorded version is not the running one in some run."""
+    from lab.results.provenance import library_versions
+
+    running = library_versions()
+    recorded: dict[str, Counter] = defaultdict(Counter)
+    for manifest in manifests:
+        versions = manifest.get("versions")
+        if not isinstance(versions, dict):
+            continue
+        for name, version in versions.items():
+            if name not in running or not (version is None or isinstance(version, str)):
+                continue
+            if version != running[name]:
+                recorded[name][(version or "absent")[:MAX_VERSION_CHARS]] += 1
+    return {
+        name: f"{sum(counts.values())} run(s) recorded "
+        + ", ".join(f"{v} ({n})" for v, n in sorted(counts.items()))
+        + f", this installation has {running[name] or 'none'}"
+        for name, counts in sorted(recorded.items())
+    }
+
+
 def verified_manifests(
     store: ResultsStore, experiment: str, manifests: pd.DataFrame
 ) -> tuple[pd.DataFrame, RunVerification]:
@@ -278,4 +309,5 @@ __all__ = [
     "stale_reason",
     "verified_manifests",
     "verify_runs",
+    "version_differences",
 ]

@@ -38,8 +38,8 @@ from lab.stats.pairwise import wilcoxon_paired
 DEFAULT_PERCENTS: tuple[float, ...] = (50.0, 75.0, 90.0, 100.0)
 
 RUN_COLUMNS: tuple[str, ...] = (
-    "problem", "algorithm", "other", "percent", "level", "seed", "evaluations", "reached",
-    "evaluations_other", "reached_other",
+    "problem", "algorithm", "other", "percent", "level", "seed", "budget", "evaluations",
+    "reached", "evaluations_other", "reached_other",
 )  # fmt: skip
 TEST_COLUMNS: tuple[str, ...] = (
     "problem", "algorithm", "other", "percent", "level", "n_seeds", "median_algorithm",
@@ -102,7 +102,7 @@ def compare_curves(
     Returns:
         ``(runs, tests)``: one row per (pair, level, seed) with :data:`RUN_COLUMNS`
         (``evaluations`` censored at ``n + 1`` where ``reached`` is false), and one row per
-        (pair, level) with :data:`TEST_COLUMNS`.
+        (pair, level) with :data:`TEST_COLUMNS`; ``budget`` is the runs' length ``n``.
 
     Raises:
         AnalysisError: a label without curves, a pair run on different seeds, or a level that
@@ -134,8 +134,9 @@ def compare_curves(
                 eb.append(len(b[s]) + 1 if kb is None else kb)
                 ra.append(ka is not None)
                 rb.append(kb is not None)
+                n = max(len(a[s]), len(b[s]))
                 rows.append(
-                    (problem, transfer, cold, percent, level, s, ea[-1], ra[-1], eb[-1], rb[-1])
+                    (problem, transfer, cold, percent, level, s, n, ea[-1], ra[-1], eb[-1], rb[-1])
                 )
             d = np.asarray(ea, dtype=np.float64) - np.asarray(eb, dtype=np.float64)
             stat, p, direction = wilcoxon_paired(d)
@@ -169,6 +170,53 @@ def compare_curves(
     )
 
 
+FINAL_COLUMNS: tuple[str, ...] = (
+    "problem", "algorithm", "other", "n_seeds", "median_algorithm", "median_other",
+    "p_value", "p_holm", "verdict",
+)  # fmt: skip
+
+
+def compare_finals(
+    curves: Mapping[str, Mapping[int, np.ndarray]],
+    pairs: Mapping[str, str],
+    *,
+    problem: str = "",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Final normalized HV of each transfer variant against its cold start: medians over
+    seeds, paired two-sided Wilcoxon, Holm over the problem's pairs; the verdict is the transfer
+    variant's (``better``: higher HV). One row per pair with :data:`FINAL_COLUMNS`."""
+    out = []
+    for transfer, cold in pairs.items():
+        a, b = curves[transfer], curves[cold]
+        seeds = sorted(set(a) & set(b))
+        fa = np.array([a[s][-1] for s in seeds])
+        fb = np.array([b[s][-1] for s in seeds])
+        _, p, direction = wilcoxon_paired(np.where(fa == fb, 0.0, fa - fb))
+        out.append(
+            [problem, transfer, cold, len(seeds), np.median(fa), np.median(fb), p, direction]
+        )
+    adjusted = holm([r[6] for r in out]) if out else []
+    rows = []
+    for r, p_adj in zip(out, adjusted, strict=True):
+        direction = r.pop()
+        verdict = (
+            "tie" if p_adj > alpha or direction == 0 else ("better" if direction > 0 else "worse")
+        )
+        rows.append([*r, float(p_adj), verdict])
+    return pd.DataFrame(rows, columns=list(FINAL_COLUMNS))
+
+
+def problem_curves(block: ProblemRuns) -> dict[str, dict[int, np.ndarray]]:
+    """Label -> seed -> :func:`anytime_hv` of one problem's runs."""
+    hv = anytime_hv(block)
+    runs = block.runs.reset_index(drop=True)
+    curves: dict[str, dict[int, np.ndarray]] = {}
+    for j, curve in hv.items():
+        curves.setdefault(str(runs.loc[j, "label"]), {})[int(runs.loc[j, "seed"])] = curve
+    return curves
+
+
 def evaluations_to_target(
     block: ProblemRuns,
     pairs: Mapping[str, str],
@@ -178,12 +226,13 @@ def evaluations_to_target(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`compare_curves` of one problem's runs (their :func:`anytime_hv`, by label and
     seed)."""
-    hv = anytime_hv(block)
-    runs = block.runs.reset_index(drop=True)
-    curves: dict[str, dict[int, np.ndarray]] = {}
-    for j, curve in hv.items():
-        curves.setdefault(str(runs.loc[j, "label"]), {})[int(runs.loc[j, "seed"])] = curve
-    return compare_curves(curves, pairs, problem=block.problem.name, percents=percents, alpha=alpha)
+    return compare_curves(
+        problem_curves(block),
+        pairs,
+        problem=block.problem.name,
+        percents=percents,
+        alpha=alpha,
+    )
 
 
 def default_pairs(labels: Sequence[str]) -> dict[str, str]:
@@ -209,27 +258,33 @@ def experiment_evaluations_to_target(
     percents: Sequence[float] = DEFAULT_PERCENTS,
     alpha: float = 0.05,
     root: str | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`evaluations_to_target` for every problem of experiment ``name`` (complete runs
-    of the results store at ``root``), the tables concatenated; ``pairs`` default to
-    :func:`default_pairs` of the experiment's labels (those present on each problem)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(runs, tests, finals)`` of :func:`compare_curves` and :func:`compare_finals` for every
+    problem of experiment ``name`` (complete runs of the results store at ``root``), the tables
+    concatenated; ``pairs`` default to :func:`default_pairs` of the labels on each problem."""
     from lab.results.query import load_experiment
 
     tidy = load_experiment(name, root=root)
     if tidy.empty:
         raise AnalysisError(f"experiment {name!r} has no complete run")
-    run_tables, test_tables = [], []
+    run_tables, test_tables, final_tables = [], [], []
     for problem in sorted(tidy["problem"].unique()):
         block = problem_runs(tidy, problem)
         chosen = dict(pairs) if pairs is not None else default_pairs(block.runs["label"].unique())
         if not chosen:
             continue
-        r, t = evaluations_to_target(block, chosen, percents=percents, alpha=alpha)
+        curves = problem_curves(block)
+        r, t = compare_curves(curves, chosen, problem=problem, percents=percents, alpha=alpha)
         run_tables.append(r)
         test_tables.append(t)
+        final_tables.append(compare_finals(curves, chosen, problem=problem, alpha=alpha))
     if not test_tables:
         raise AnalysisError(f"experiment {name!r}: no (transfer, cold start) pair of labels")
-    return pd.concat(run_tables, ignore_index=True), pd.concat(test_tables, ignore_index=True)
+    return (
+        pd.concat(run_tables, ignore_index=True),
+        pd.concat(test_tables, ignore_index=True),
+        pd.concat(final_tables, ignore_index=True),
+    )
 
 
 def _main(argv: Sequence[str] | None = None) -> None:
@@ -241,7 +296,7 @@ def _main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--alpha", type=float, default=0.05)
     args = parser.parse_args(argv)
     pairs = dict(p.split("=", 1) for p in args.pair) if args.pair else None
-    _, tests = experiment_evaluations_to_target(
+    _, tests, finals = experiment_evaluations_to_target(
         args.experiment,
         pairs,
         percents=args.percent or DEFAULT_PERCENTS,
@@ -249,6 +304,9 @@ def _main(argv: Sequence[str] | None = None) -> None:
         root=args.results_dir,
     )
     with pd.option_context("display.width", 200, "display.max_rows", 500):
+        print("Final normalized HV (report metrics), paired Wilcoxon + Holm per problem:")
+        print(finals.to_string(index=False, float_format="%.4g"))
+        print("\nEvaluations to X % of the cold start's median final HV (n + 1: not reached):")
         print(tests.drop(columns=["statistic"]).to_string(index=False, float_format="%.4g"))
 
 

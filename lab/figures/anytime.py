@@ -64,6 +64,28 @@ def anytime_bands(traces: pd.DataFrame, metric: str) -> pd.DataFrame:
     return out[list(BAND_COLUMNS)]
 
 
+#: Variants drawn in colour when ``highlight`` is ``auto`` and there are more than
+#: :data:`AUTO_HIGHLIGHT_ABOVE` (the rest grey: eight IQR bands in one panel smear into one).
+AUTO_HIGHLIGHT = 4
+AUTO_HIGHLIGHT_ABOVE = 6
+#: Trace metrics where lower is better.
+LOWER_IS_BETTER = frozenset({"igd_plus"})
+
+
+def best_labels(bands: pd.DataFrame, labels: Sequence[str], k: int, metric: str) -> list[str]:
+    """The ``k`` variants of ``labels`` with the best final median ``metric``, ranked per
+    problem and averaged over problems (ties by the order of ``labels``), in ``labels`` order."""
+    last = bands.sort_values("evaluations").groupby(["problem", "label"]).tail(1)
+    pivot = last.pivot(index="problem", columns="label", values="median").reindex(
+        columns=list(labels)
+    )
+    ranks = pivot.rank(axis=1, ascending=metric in LOWER_IS_BETTER, method="average")
+    mean = ranks.mean(axis=0).fillna(np.inf)
+    order = sorted(labels, key=lambda lab: (mean[lab], list(labels).index(lab)))
+    keep = set(order[:k])
+    return [lab for lab in labels if lab in keep]
+
+
 def anytime_figure(
     traces: pd.DataFrame,
     *,
@@ -76,6 +98,7 @@ def anytime_figure(
     band: bool = True,
     n_init: Mapping[str, int] | None = None,
     from_initial_design: bool = False,
+    highlight: int | None = None,
     width: float = SINGLE_COLUMN_IN,
     columns: int | None = None,
     panel_height: float | None = None,
@@ -97,12 +120,21 @@ def anytime_figure(
         from_initial_design: start the x axis at the end of the initial design (of the
             problems in ``n_init``): the evaluations before it are the same for every variant,
             and on a log axis they take up half the width.
+        highlight: draw only the best ``highlight`` variants (:func:`best_labels`) in colour
+            with their bands, the others as thin grey lines without bands (``None``: all in
+            colour).
         width: figure width (inches).
         columns: panels per row.
         panel_height: inches per panel row.
     """
     bands = anytime_bands(traces[traces["label"].isin(labels)], metric)
-    handles = series_handles(labels, styles)
+    coloured = list(labels)
+    if highlight is not None and 0 < highlight < len(labels):
+        coloured = best_labels(bands, labels, highlight, metric)
+    greyed = [lab for lab in labels if lab not in coloured]
+    handles = series_handles(coloured, styles)
+    if greyed:
+        handles.append(Line2D([], [], color=REFERENCE_GREY, lw=0.6, label=f"{len(greyed)} others"))
     if n_init and not from_initial_design:
         handles.append(
             Line2D([], [], color=REFERENCE_GREY, linestyle=":", lw=0.9, label="Initial design")
@@ -127,7 +159,17 @@ def anytime_figure(
             grid = part["evaluations"].to_numpy(dtype=float)
             cut = grid[grid <= start].max() if (grid <= start).any() else None
             shared_band = True  # no shared band: its region is not shown
-        for label in labels:
+        for label in greyed:  # under the highlighted variants, no band
+            b = part[part["label"] == label]
+            if cut is not None:
+                b = b[b["evaluations"] >= cut]
+            med = b["median"].to_numpy(dtype=float)
+            ok = np.isfinite(med)
+            ax.plot(
+                b["evaluations"].to_numpy(dtype=float)[ok], med[ok], color=REFERENCE_GREY,
+                lw=0.6, alpha=0.8, zorder=1.5,
+            )  # fmt: skip
+        for label in coloured:
             b = part[part["label"] == label]
             if cut is not None:
                 b = b[b["evaluations"] >= cut]

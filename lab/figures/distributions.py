@@ -21,8 +21,50 @@ from lab.figures.layout import (
     series_handles,
     text_width_in,
 )
-from lab.figures.style import SINGLE_COLUMN_IN, StyleMap
+from lab.figures.style import PANEL_HEIGHT_IN, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import metric_label, problem_title
+
+#: Fewest runs per variant for a violin: a kernel density of fewer points shows the bandwidth,
+#: not the distribution (a box and every point are drawn instead).
+MIN_VIOLIN_POINTS = 10
+#: Smallest tick font (points) names under the boxes may take before a legend replaces them.
+MIN_TICK_PT = 6.0
+
+
+def violins_drawable(
+    final: pd.DataFrame, problems: Sequence[str], labels: Sequence[str], metric: str
+) -> bool:
+    """Whether every (problem, variant) shown has at least :data:`MIN_VIOLIN_POINTS` finite
+    values of ``metric``."""
+    part = final[final["problem"].isin(problems) & final["label"].isin(labels)]
+    counts = (
+        part[np.isfinite(part[metric].to_numpy(dtype=float))]
+        .groupby(["problem", "label"])[metric]
+        .size()
+    )
+    return bool(len(counts)) and int(counts.min()) >= MIN_VIOLIN_POINTS
+
+
+def _tick_layout(
+    n_panels: int, labels: Sequence[str], styles: StyleMap, width: float, columns: int | None
+) -> tuple[int | None, float | None]:
+    """Panels per row and tick font size (points) at which every variant's name fits under
+    its box, set vertically: fewer columns first (when the recipe did not fix them), then a
+    smaller font down to :data:`MIN_TICK_PT`; ``(columns, None)`` when none fits."""
+    size = font_size_pt("xtick.labelsize")
+    widest = max((text_width_in(styles.display(lab), size) for lab in labels), default=0.0)
+    if widest > 0.8:  # names longer than a panel is tall: a legend row instead
+        return columns, None
+    _, cols = grid_shape(n_panels, width, columns)
+    options = [cols] if columns is not None else list(range(cols, 0, -1))
+    for pt in (size, 7.0, MIN_TICK_PT):
+        if pt > size:
+            continue
+        for c in options:
+            slot = (width / c - PANEL_MARGIN_IN) / max(len(labels), 1)
+            if slot >= 1.5 * pt / 72:
+                return (c if columns is None and c != cols else columns), pt
+    return columns, None
 
 
 def point_offsets(n: int, half_width: float = 0.18) -> np.ndarray:
@@ -59,21 +101,24 @@ def final_distribution_figure(
     """
     if kind not in ("box", "violin"):
         raise InputError(f"kind must be 'box' or 'violin', got {kind!r}")
-    # Names under the boxes (vertical) when they fit the panel, else a legend row above.
-    _, cols = grid_shape(len(problems), width, columns)
-    slot = (width / cols - PANEL_MARGIN_IN) / max(len(labels), 1)
-    size = font_size_pt("xtick.labelsize")
-    names_fit = slot >= 1.6 * size / 72 and all(
-        text_width_in(styles.display(lab), size) <= 0.8 for lab in labels
-    )
+    if kind == "violin" and not violins_drawable(final, problems, labels, metric):
+        kind = "box"  # too few runs for a density: boxes and every point
+    # Names under the boxes (vertical) when they fit the panel (fewer panels per row or a
+    # smaller font where needed), else a legend row above.
+    columns, tick_pt = _tick_layout(len(problems), labels, styles, width, columns)
+    names_fit = tick_pt is not None
     handles = [] if names_fit else series_handles(labels, styles, line=False)
+    # Upright names take height from the panel: the panel grows by the longest.
+    names_in = (
+        max(text_width_in(styles.display(lab), tick_pt) for lab in labels) if names_fit else 0.0
+    )
     fig, axes = panel_grid(
         len(problems),
         legend_rows=legend_rows(handles, width),
         titles=[problem_title(p) for p in problems],
         width=width,
         columns=columns,
-        panel_height=panel_height,
+        panel_height=(panel_height or PANEL_HEIGHT_IN) + names_in,
     )
     for ax, problem in zip(axes, problems, strict=True):
         part = final[final["problem"] == problem]
@@ -129,7 +174,9 @@ def final_distribution_figure(
                     zorder=3,
                 )
         if names_fit:
-            ax.set_xticks(pos, [styles.display(lab) for lab in shown], rotation=90)
+            ax.set_xticks(
+                pos, [styles.display(lab) for lab in shown], rotation=90, fontsize=tick_pt
+            )
         else:
             ax.set_xticks(pos, [])
         ax.set_xlim(-0.6, len(shown) - 0.4)

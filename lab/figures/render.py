@@ -20,7 +20,7 @@ from lab.figures.layout import data_axes, save_figure
 from lab.figures.recipe import FigureRecipe, load_recipe
 from lab.figures.sources import ExperimentSource
 from lab.figures.style import paper_style
-from lab.figures.units import display_names
+from lab.figures.units import default_problem_names, display_names
 from lab.fileio import atomic_write_text, write_json
 from lab.registry import NAME_RULE, is_valid_name
 
@@ -133,7 +133,9 @@ def render_recipe(
             allow_missing=allow_missing,
         )
     old_files = _previous_files(directory)
-    names = display_names(problems=recipe.problem_names, metrics=recipe.metric_names)
+    # Panel titles: the recipe's problem_names, else each problem's description.
+    titles = {**_described_problems(source), **recipe.problem_names}
+    names = display_names(problems=titles, metrics=recipe.metric_names)
     with paper_style(), names:
         for i, spec in enumerate(recipe.figures):
             entry = f"figures[{i}] ({spec.kind})"
@@ -173,6 +175,19 @@ def render_recipe(
     _write_index(report, source)
     _remove_stale(old_files, report, directory)
     return report
+
+
+def _described_problems(source: ExperimentSource | None) -> dict[str, str]:
+    """Problem -> title from its spec's description, for the experiment's problems."""
+    if source is None:
+        return {}
+    from lab.problems import problem_specs
+
+    wanted = set(source.all_problems)
+    specs = problem_specs()
+    return default_problem_names(
+        {n: specs[n].description for n in wanted if n in specs and specs[n].description}
+    )
 
 
 def _copy_tables(source: ExperimentSource, directory: Path) -> list[Path]:

@@ -25,7 +25,8 @@ from typing import Any
 import pandas as pd
 
 from lab.analysis import AnalysisResult
-from lab.figures.recipe import parse_recipe
+from lab.analysis.display_names import display_label, plain_text
+from lab.figures.recipe import FigureRecipe, load_recipe, parse_recipe
 from lab.figures.render import RenderReport, render_recipe
 from lab.figures.sources import ExperimentSource
 from lab.fileio import atomic_write_text
@@ -47,8 +48,12 @@ REPORT_DPI = 130
 #: Metrics whose verdicts the tables show, with their column titles.
 VERDICT_METRICS: dict[str, str] = {
     "hv_normalized": "vs baseline: HV (report)",
+    "igd_plus": "vs baseline: IGD<sup>+</sup> (report)",
     "hv_search_normalized": "vs baseline: HV (search)",
 }
+#: Distribution names that are one package (the lab's import name and its distribution name):
+#: shown as one version row.
+SAME_PACKAGE: dict[str, str] = {"lab": "mo-nas-lab"}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:72em;
@@ -156,7 +161,7 @@ def _problem_tables(a: AnalysisResult) -> str:
         for _, r in hv.iterrows():
             label = r["label"]
             cells = [
-                _e(label),
+                _e(plain_text(display_label(label))),
                 _e(int(r["count"])),
                 f"{_num(r['median'])} ({_num(r['iqr'])})",
                 f"{_num(r['mean'])} [{_num(r['ci_low'])}, {_num(r['ci_high'])}]",
@@ -184,7 +189,10 @@ def _problem_tables(a: AnalysisResult) -> str:
             *VERDICT_METRICS.values(),
         ]
         test = "paired by seed" if paired else "unpaired"
-        out.append(f"<h3>{_e(problem)}</h3><p class='meta'>Comparisons {test}.</p>")
+        out.append(
+            f"<h3>{_e(problem)}</h3><p class='meta'>{_e(_description(problem))}"
+            f"Comparisons {test}. {_audit_line(problem)}</p>"
+        )
         out.append(_table(headers, rows))
         mine = vs[vs["problem"] == problem] if len(vs) else vs
         dead = mine[[_unreachable(r) for _, r in mine.iterrows()]] if len(mine) else mine
@@ -205,6 +213,31 @@ def _problem_tables(a: AnalysisResult) -> str:
             f"<ul>{items}</ul></details></div>"
         )
     return "\n".join(out)
+
+
+def _description(problem: str) -> str:
+    """The problem's description from its spec, as a sentence (empty if none)."""
+    from lab.problems import problem_specs
+
+    spec = problem_specs().get(problem)
+    text = spec.description.strip() if spec is not None and spec.description else ""
+    return f"{text[:1].upper()}{text[1:]}. " if text else ""
+
+
+def _audit_line(problem: str) -> str:
+    """The problem's audit verdict and what it measured (escaped HTML), or that it has none."""
+    from lab.analysis.problem_audit import verdict, verdict_reason
+    from lab.problems.registry import audit_values
+
+    entry = audit_values().get(problem)
+    if not entry:
+        return f"Audit: none stored (<code>lab bench audit {_e(problem)}</code>)."
+    try:
+        v, why = verdict(entry), verdict_reason(entry)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        return f"Audit: unreadable ({_e(type(exc).__name__)})."
+    css = "" if v == "discriminative" else ' class="worse"'
+    return f"Audit: <span{css}>{_e(v)}</span> ({_e(why)})."
 
 
 def _diagnostics(a: AnalysisResult) -> str:
@@ -359,7 +392,7 @@ def _provenance(manifests: list[dict], a: AnalysisResult) -> str:
     configs: set[str] = set()
     for m in manifests:
         for k, v in (m.get("versions") or {}).items():
-            versions.setdefault(k, set()).add(str(v))
+            versions.setdefault(SAME_PACKAGE.get(str(k), str(k)), set()).add(str(v))
         prob = m.get("problem") or {}
         if prob.get("name"):
             key = (str(prob.get("name")), str(prob.get("benchmark")))
@@ -399,12 +432,53 @@ def _provenance(manifests: list[dict], a: AnalysisResult) -> str:
 
 
 # --------------------------------------------------------------------------------- the page
+#: Where a report looks for the experiment's figure recipe (relative to the working folder).
+RECIPE_DIR = Path("paper_figures")
+
+
+def experiment_recipe(
+    experiment: str, recipe_dirs: Sequence[Path | str] | None = None
+) -> tuple[FigureRecipe | None, str]:
+    """The figure recipe drawing ``experiment`` (``experiment: <name>``) among the ``*.yaml``
+    files of ``recipe_dirs`` (default :data:`RECIPE_DIR`), first by file name, and a sentence
+    saying which figures the report shows. Recipes are read as ``lab figures`` reads them
+    (safe YAML, bounded, validated); one that does not load is named and skipped."""
+    from lab.errors import LabError
+
+    found: list[FigureRecipe] = []
+    skipped: list[str] = []
+    for folder in [Path(d) for d in (recipe_dirs if recipe_dirs is not None else [RECIPE_DIR])]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            if not path.is_file() or path.is_symlink():
+                continue
+            try:
+                recipe = load_recipe(path)
+            except LabError as exc:
+                skipped.append(f"{path.name} ({str(exc).splitlines()[0][:120]})")
+                continue
+            if recipe.experiment == experiment:
+                found.append(recipe)
+    if found:
+        chosen = found[0]
+        note = f"Figures of the experiment's recipe {chosen.source}."
+        if len(found) > 1:
+            note += f" Other recipes of it: {', '.join(str(r.source) for r in found[1:])}."
+        return chosen, note
+    note = "Default figures (no figure recipe names this experiment)."
+    if skipped:
+        note += f" Recipes that did not load: {'; '.join(skipped)}."
+    return None, note
+
+
 def report_html(
     experiment: str,
     *,
     root: Path | str | None = None,
     baseline: str | None = None,
     width: str | float = "double",
+    recipe_dirs: Sequence[Path | str] | None = None,
 ) -> str:
     """The report page of ``experiment`` as one HTML string (see the module docstring).
 
@@ -413,6 +487,8 @@ def report_html(
         root: the results store root (default ``$LAB_RESULTS_DIR`` or ``./results``).
         baseline: the verdicts' baseline (default: the saved analysis', else random search).
         width: the figures' width (``single`` or ``double`` column, or inches).
+        recipe_dirs: folders searched for the experiment's figure recipe
+            (:func:`experiment_recipe`; default ``./paper_figures``).
 
     Raises:
         UnknownNameError: no such experiment.
@@ -420,18 +496,33 @@ def report_html(
     """
     store = ResultsStore(root)
     store.require_experiment(experiment)
+    own, recipe_note = experiment_recipe(experiment, recipe_dirs)
+    fields: dict[str, Any] = {"figures": list(REPORT_FIGURES)}
+    if own is not None:
+        # The experiment's own figures, as its paper shows them (names, order, selection).
+        fields = own.model_dump(
+            include={
+                "figures",
+                "problems",
+                "algorithms",
+                "display_names",
+                "problem_names",
+                "metric_names",
+            },
+            exclude_none=True,
+        )
     recipe = parse_recipe(
         {
+            **fields,
             "name": "report",
             "experiment": experiment,
-            "baseline": baseline,
+            "baseline": baseline if baseline is not None else (own.baseline if own else None),
             "formats": ["png"],
             "dpi": REPORT_DPI,
             "width": width,
             "tables": False,
-            "figures": list(REPORT_FIGURES),
         },
-        source=f"report of {experiment}",
+        source=own.source if own is not None and own.source else f"report of {experiment}",
     )
     # Missing or damaged runs do not stop the report: it lists them at the top and in "Runs".
     source = ExperimentSource(
@@ -450,6 +541,7 @@ def report_html(
             'results below use the intact runs only; see <a href="#runs">Runs</a>.</div>'
         )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    figures = f"<p class='meta'>{_e(recipe_note)}</p>" + figures
     sections = [
         ("results", "Results per problem", _problem_tables(a)),
         ("diagnostics", "Run diagnostics", _diagnostics(a)),
@@ -482,11 +574,14 @@ def write_report(
     root: Path | str | None = None,
     baseline: str | None = None,
     width: str | float = "double",
+    recipe_dirs: Sequence[Path | str] | None = None,
 ) -> Path:
     """Write :func:`report_html` to ``out`` (default ``<store>/<experiment>/report.html``)
     atomically; returns the path."""
     store = ResultsStore(root)
-    page = report_html(experiment, root=root, baseline=baseline, width=width)
+    page = report_html(
+        experiment, root=root, baseline=baseline, width=width, recipe_dirs=recipe_dirs
+    )
     # The default place is a folder of the store: never written through a symbolic link.
     path = Path(out) if out is not None else store.own_folder(experiment) / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)

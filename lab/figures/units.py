@@ -7,6 +7,7 @@ actually shown, so a tick value times nothing is what the axis says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,9 +20,9 @@ import numpy as np
 #: normalized with the problem's frozen ideal and nadir points (hypervolumes also divided by the
 #: exact front's).
 METRIC_LABELS: dict[str, str] = {
-    "hv_normalized": "Normalized HV",
+    "hv_normalized": "Normalized HV (report)",
     "hv_search_normalized": "Normalized HV (search)",
-    "igd_plus": "IGD$^+$",
+    "igd_plus": "IGD$^+$ (report)",
     "igd": "IGD",
     "gd": "GD",
     "eps_add": r"Additive $\varepsilon$",
@@ -75,6 +76,42 @@ def display_names(
 def problem_title(problem: str) -> str:
     """Panel title of ``problem``: its display name in force, else its name."""
     return _PROBLEM_NAMES.get().get(problem, problem)
+
+
+def description_title(description: str) -> str:
+    """A panel title from a problem's description: without its parenthesised asides (units and
+    notes the axes already say), spaces collapsed, the first letter capitalised; ``""`` for an
+    empty description.
+
+    >>> description_title("GNN error (1 - accuracy) vs inference latency (s) on cora")
+    'GNN error vs inference latency on cora'
+    """
+    text = description
+    while True:  # innermost first: "(a (b))" leaves nothing behind
+        shorter = re.sub(r"\s*\([^()]*\)", "", text)
+        if shorter == text:
+            break
+        text = shorter
+    text = re.sub(r"\s+", " ", text).strip().strip(",;")
+    text = re.sub(r"\s+,", ",", text)
+    return text[:1].upper() + text[1:] if text else ""
+
+
+#: Longest description (characters, once shortened) used as a panel title: longer ones wrap
+#: into more lines than a panel of a paper column has, and the problem keeps its name.
+MAX_TITLE_CHARS = 56
+
+
+def default_problem_names(descriptions: Mapping[str, str]) -> dict[str, str]:
+    """Problem -> panel title from its description (:func:`description_title`), for every
+    problem whose description gives one of at most :data:`MAX_TITLE_CHARS`; the others keep
+    their names (a recipe's ``problem_names`` names them)."""
+    out = {}
+    for name, description in descriptions.items():
+        title = description_title(description or "")
+        if title and len(title) <= MAX_TITLE_CHARS:
+            out[name] = title
+    return out
 
 
 @dataclass(frozen=True)

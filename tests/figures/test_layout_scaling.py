@@ -24,6 +24,7 @@ from lab.figures.operation_effects import operation_effects_figure
 from lab.figures.parity import parity_figure
 from lab.figures.style import DOUBLE_COLUMN_IN, SINGLE_COLUMN_IN, StyleMap, paper_style
 from lab.figures.transfer import transfer_figure
+from lab.figures.transfer_heatmap import transfer_heatmap_figure
 from lab.indicators.attainment import eaf_difference
 
 #: Problem names as long as the built-in ones get, and longer.
@@ -160,6 +161,11 @@ def _draw(kind, n_problems, n_labels, width):
         return transfer_figure(
             ts, summary, problems=problems, labels=labels, styles=styles, width=width
         )
+    if kind == "transfer_heatmap":
+        ts, summary = _transfer(problems, labels)
+        return transfer_heatmap_figure(
+            ts, summary, problems=problems, labels=labels, styles=styles, width=width
+        )
     if kind == "critical_difference":
         ranks = {lab: 1 + k * (n_labels - 1) / max(n_labels - 1, 1) for k, lab in
                  enumerate(labels)}  # fmt: skip
@@ -252,6 +258,7 @@ KINDS = [
     "final_distribution",
     "generalization",
     "transfer",
+    "transfer_heatmap",
     "critical_difference",
     "eaf_difference",
     "fronts_2d",

@@ -18,8 +18,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from lab.analysis.display_names import display_label
+from lab.analysis.problem_audit import verdict, verdict_reason
 from lab.cli.main import app
 from lab.figures.report import report_html, write_report
+from lab.problems.registry import audit_values
 from tests.figures.conftest import EXPERIMENT, LABELS, PROBLEMS
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -63,10 +66,19 @@ def test_page_holds_what_a_reviewer_asks_for(page: str, damaged_store):
     _, failed_id, missing_id = damaged_store
     for problem in PROBLEMS:
         assert f"<h3>{problem}</h3>" in page
-    for label in LABELS:
-        assert f">{label}</td>" in page
+    for label in LABELS:  # display names, as the figures show them
+        assert f">{display_label(label)}</td>" in page
     # Verdicts against the baseline with effect sizes and intervals, search and report metric.
     assert "vs baseline: HV (report)" in page and "vs baseline: HV (search)" in page
+    assert "vs baseline: IGD<sup>+</sup> (report)" in page
+    # Each problem's audit verdict with what it measured (the built-in problems have one).
+    for problem in PROBLEMS:
+        entry = audit_values()[problem]
+        assert "Audit: <span" in page and verdict_reason(entry).split(" ")[0] in page
+        assert f">{verdict(entry)}</span>" in page
+    # The run diagnostics, and the lab's version once (import and distribution name are one).
+    assert "Run diagnostics" in page and "outside region" in page
+    assert ">lab</td>" not in page
     assert re.search(r"A12 = \d\.\d\d \[\d\.\d\d, \d\.\d\d\]", page)
     assert "p<sub>Holm</sub>" in page
     # Failed and missing runs, by id, with the error.
@@ -135,6 +147,48 @@ def test_page_loads_in_a_headless_browser_without_console_errors(damaged_store, 
     assert image.shape[:2] == (2400, 1200)
     # Not a blank page: text and figures make many distinct colours.
     assert len(np.unique(image.reshape(-1, image.shape[-1])[::97], axis=0)) > 50
+
+
+def _chromium_load(path: Path, shot: Path) -> list[str]:
+    """Console messages of ``path`` loaded in headless Chromium (a screenshot to ``shot``)."""
+    done = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+         "--v=0", "--window-size=1200,2400", f"--screenshot={shot}", path.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+
+
+def test_report_draws_the_experiments_recipe(damaged_store, tmp_path):
+    """A recipe naming the experiment decides the report's figures: its entries (names,
+    options, selection) and its problem names; without one, the default figures."""
+    root, _, _ = damaged_store
+    folder = tmp_path / "recipes"
+    folder.mkdir()
+    (folder / "other.yaml").write_text(
+        "name: other\nexperiment: another-experiment\nfigures:\n  - kind: anytime\n"
+    )
+    (folder / "broken.yaml").write_text("name: [\n")
+    (folder / "mine.yaml").write_text(
+        f"name: mine\nexperiment: {EXPERIMENT}\n"
+        f"problem_names: {{{PROBLEMS[0]}: Cora with two objectives}}\n"
+        "figures:\n"
+        "  - kind: anytime\n    name: my-anytime\n    metric: igd_plus\n"
+        f"    problems: [{PROBLEMS[0]}]\n    algorithms: [nsga2, random]\n"
+        "  - kind: final_distribution\n    name: my-boxes\n"
+    )
+    page = report_html(EXPERIMENT, root=root, width="single", recipe_dirs=[folder])
+    figures = re.findall(r'<figure id="fig-([^"]+)"', page)
+    assert figures == ["my-anytime", "my-boxes"]
+    assert "Figures of the experiment&#x27;s recipe" in page and "mine.yaml" in page
+    default = report_html(EXPERIMENT, root=root, width="single", recipe_dirs=[tmp_path / "no"])
+    assert "anytime_hv_normalized" in re.findall(r'<figure id="fig-([^"]+)"', default)
+    assert "Default figures" in default
+    if _chromium() is not None:
+        path = tmp_path / "report.html"
+        path.write_text(page, encoding="utf-8")
+        assert _chromium_load(path, tmp_path / "shot.png") == []
 
 
 def test_browser_check_sees_console_errors(tmp_path):

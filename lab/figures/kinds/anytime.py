@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from lab.figures.anytime import anytime_figure
+from pydantic import Field
+
+from lab.figures.anytime import AUTO_HIGHLIGHT, AUTO_HIGHLIGHT_ABOVE, anytime_figure
 from lab.figures.entry import DrawContext, Drawn, ExperimentFigureEntry, figure_kind
 from lab.figures.units import metric_label
 
@@ -29,6 +31,17 @@ class AnytimeFigure(ExperimentFigureEntry):
     logy: bool = False
     band: bool = True
     x_from: Literal["start", "initial_design"] = "start"
+    #: Variants drawn in colour with their bands, the rest grey: ``auto`` highlights the best
+    #: 4 when there are more than 6 (by final median, ranked per problem), ``all`` none.
+    highlight: Literal["auto", "all"] | Annotated[int, Field(ge=1, le=20)] = "auto"
+
+    def highlighted(self, n_labels: int) -> int | None:
+        """How many variants are drawn in colour (``None``: all)."""
+        if self.highlight == "all":
+            return None
+        if self.highlight == "auto":
+            return AUTO_HIGHLIGHT if n_labels > AUTO_HIGHLIGHT_ABOVE else None
+        return int(self.highlight)
 
     def default_stem(self) -> str:
         return f"anytime_{self.metric}"
@@ -41,6 +54,11 @@ class AnytimeFigure(ExperimentFigureEntry):
             + (" and interquartile range (band)" if self.band else "")
             + "."
         )
+        if self.highlight != "all":
+            what += (
+                " With many variants only the best (by final median, ranked per problem) are "
+                "in colour with their bands, the others thin grey lines."
+            )
         if self.x_from == "initial_design":
             what += " The x axis starts where the initial design, shared by every variant, ends."
         if self.metric == "hv_search_normalized":
@@ -48,10 +66,13 @@ class AnytimeFigure(ExperimentFigureEntry):
         return f"{what} {REPORT_TRACE_NOTE}"
 
     def draw(self, ctx: DrawContext) -> list[Drawn]:
+        labels = ctx.labels(self)
+        k = self.highlighted(len(labels))
         fig = anytime_figure(
             ctx.exp.analysis.traces,
             problems=ctx.problems(self),
-            labels=ctx.labels(self),
+            labels=labels,
+            highlight=k,
             styles=ctx.exp.styles,
             metric=self.metric,
             logx=self.logx,
@@ -61,4 +82,7 @@ class AnytimeFigure(ExperimentFigureEntry):
             from_initial_design=self.x_from == "initial_design",
             **ctx.layout(self),
         )
-        return [Drawn(None, fig)]
+        note = None
+        if k is not None and k < len(labels):
+            note = f"the best {k} of {len(labels)} variants in colour, the others grey"
+        return [Drawn(None, fig, note)]

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 
 def default_pair(exp: ExperimentSource, labels: list[str], problems: list[str]) -> tuple[str, str]:
-    """The best variant by mean (over problems) median normalized hypervolume, against the
-    baseline, or against the runner-up when the best is the baseline or there is none."""
+    """The best variant by mean (over ``problems``) median normalized hypervolume, against the
+    baseline, or against the runner-up when the best is the baseline or there is none. The
+    figure of one problem passes that problem alone: its pair is chosen by the ranking on the
+    problem it draws, not over every problem of the experiment."""
     s = exp.analysis.summary
     s = s[(s["metric"] == "hv_normalized") & s["problem"].isin(problems) & s["label"].isin(labels)]
     ranked = list(s.groupby("label")["median"].mean().sort_values(ascending=False).index)
@@ -42,8 +44,8 @@ def default_pair(exp: ExperimentSource, labels: list[str], problems: list[str]) 
 @figure_kind
 class EafDifferenceFigure(ExperimentFigureEntry):
     """Per 2-objective problem, where one variant attains more often than another. ``pair``
-    defaults to the best variant by median normalized hypervolume against the baseline (or the
-    runner-up when the best is the baseline)."""
+    defaults, per problem, to the best variant on that problem by median normalized hypervolume
+    against the baseline (or the runner-up when the best is the baseline)."""
 
     kind: Literal["eaf_difference"]
     pair: tuple[str, str] | None = None
@@ -62,10 +64,9 @@ class EafDifferenceFigure(ExperimentFigureEntry):
         exp = ctx.exp
         problems = ctx.problems(self)
         labels = ctx.labels(self)
+        fixed = None
         if self.pair is not None:
-            pair = tuple(exp.labels(list(self.pair), f"{ctx.entry}.pair"))
-        else:
-            pair = default_pair(exp, labels, problems)
+            fixed = tuple(exp.labels(list(self.pair), f"{ctx.entry}.pair"))
         two = [p for p in problems if exp.problem(p).n_obj == 2]
         if not two:
             raise SkipFigure(f"EAF differences need 2-objective problems; {problems} have more")
@@ -75,6 +76,7 @@ class EafDifferenceFigure(ExperimentFigureEntry):
         if left_out:
             notes.append(f"drawn for 2-objective problems only; left out {left_out}")
         for name in two:
+            pair = fixed or default_pair(exp, labels, [name])
             prob = exp.problem(name)
             sets = exp.run_sets(name)
             by_seed = [{r.seed: r.points for r in sets.get(lab, [])} for lab in pair]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from lab.figures.distributions import final_distribution_figure
+from lab.figures.distributions import (
+    MIN_VIOLIN_POINTS,
+    final_distribution_figure,
+    violins_drawable,
+)
 from lab.figures.entry import DrawContext, Drawn, ExperimentFigureEntry, figure_kind
 
 FINAL_METRICS = Literal[
@@ -35,14 +39,22 @@ class FinalDistributionFigure(ExperimentFigureEntry):
         return f"final_{self.metric}"
 
     def draw(self, ctx: DrawContext) -> list[Drawn]:
+        problems, labels = ctx.problems(self), ctx.labels(self)
+        final = ctx.exp.analysis.final
+        note = None
+        if self.style == "violin" and not violins_drawable(final, problems, labels, self.metric):
+            note = (
+                f"boxes instead of violins: some variant has fewer than {MIN_VIOLIN_POINTS} "
+                "runs, too few for a density estimate"
+            )
         fig = final_distribution_figure(
-            ctx.exp.analysis.final,
-            problems=ctx.problems(self),
-            labels=ctx.labels(self),
+            final,
+            problems=problems,
+            labels=labels,
             styles=ctx.exp.styles,
             metric=self.metric,
             kind=self.style,
             points=self.points,
             **ctx.layout(self),
         )
-        return [Drawn(None, fig)]
+        return [Drawn(None, fig, note)]

@@ -12,6 +12,10 @@ from lab.figures.entry import (
     figure_kind,
 )
 from lab.figures.transfer import transfer_figure
+from lab.figures.transfer_heatmap import transfer_heatmap_figure
+
+#: Most transfer targets of a source problem drawn as points and bars (``style: auto``).
+MAX_POINT_TARGETS = 6
 
 
 @figure_kind
@@ -20,6 +24,10 @@ class TransferFigure(ExperimentFigureEntry):
     table, one panel per source problem that has transfer targets."""
 
     kind: Literal["transfer"]
+    #: ``points`` (median and IQR per variant and target), ``heatmap`` (a cell per variant and
+    #: target), ``auto``: the heat map when some source problem has more than
+    #: :data:`MAX_POINT_TARGETS` targets.
+    style: Literal["auto", "points", "heatmap"] = "auto"
 
     def default_stem(self) -> str:
         return "transfer"
@@ -34,7 +42,12 @@ class TransferFigure(ExperimentFigureEntry):
                 f"no transfer target for {problems} (no other dataset or device over the same "
                 "table with the same objectives, or the analysis ran with --no-transfer)"
             )
-        fig = transfer_figure(
+        n_targets = max(ts.loc[ts["problem"] == p, "target"].nunique() for p in with_targets)
+        style = self.style
+        if style == "auto":
+            style = "heatmap" if n_targets > MAX_POINT_TARGETS else "points"
+        draw = transfer_heatmap_figure if style == "heatmap" else transfer_figure
+        fig = draw(
             ts,
             a.summary,
             problems=with_targets,

@@ -29,7 +29,7 @@ lone seed being a batch of one); :class:`SeedBatch` drives a list of seeds to th
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -226,8 +226,9 @@ class SeedBatch:
         self.engine = SeedBatchEngine(members)
         self.members = self.engine.members
 
-    def run(self) -> list[History]:
-        """Run every seed to its budget; their histories, in order."""
+    def run(self, on_iteration: Callable[[int, int], None] | None = None) -> list[History]:
+        """Run every seed to its budget; their histories, in order. ``on_iteration(n, budget)``
+        is called after every round (``n``: evaluations each seed has made), for progress."""
         members = self.members
         first = members[0]
         while not first.done:
@@ -248,4 +249,6 @@ class SeedBatch:
                 m._clock += shared + t
                 genomes = m.ask()
                 m.tell(genomes, m.problem.evaluate(genomes))
+            if on_iteration is not None:
+                on_iteration(first.n_evaluated, first.budget)
         return [m.history for m in members]

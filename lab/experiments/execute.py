@@ -37,6 +37,8 @@ class RunTask:
     specs: tuple[RunSpec, ...]
     imports: tuple[str, ...] = ()
     thread_plan: dict[str, int] = field(default_factory=dict)
+    #: Where a seed batch writes its progress for the sweep's bar (``None``: nowhere).
+    progress_file: str | None = None
 
     @property
     def spec(self) -> RunSpec:
@@ -165,6 +167,35 @@ def _threads_meta(task: RunTask, spec: RunSpec) -> dict[str, Any]:
     return out
 
 
+#: Least seconds between two progress writes of a seed batch.
+PROGRESS_EVERY_S = 1.0
+
+
+def _progress_writer(task: RunTask):
+    """The seed batch's per-round callback: its progress to ``task.progress_file`` (at most
+    once per :data:`PROGRESS_EVERY_S`, and at the end); ``None`` without a file. A failed
+    write never stops the runs."""
+    if task.progress_file is None:
+        return None
+    from lab.experiments.progress import write_batch_progress
+
+    spec = task.specs[0]
+    what = f"{spec.problem} {spec.label}"
+    last = [0.0]
+
+    def write(done: int, budget: int) -> None:
+        now = time.perf_counter()
+        if done < budget and now - last[0] < PROGRESS_EVERY_S:
+            return
+        last[0] = now
+        try:
+            write_batch_progress(task.progress_file, done, budget, len(task.specs), what)
+        except OSError:
+            pass
+
+    return write
+
+
 def _execute_batch(task: RunTask) -> list[RunOutcome]:
     """Several seeds of one BO configuration as one seed batch."""
     from lab.algorithms.mobo.seed_batch import SeedBatch
@@ -195,7 +226,7 @@ def _execute_batch(task: RunTask) -> list[RunOutcome]:
             threads = _threads_meta(task, specs[0])
             run_start = time.perf_counter()
             try:
-                SeedBatch(algorithms).run()
+                SeedBatch(algorithms).run(on_iteration=_progress_writer(task))
             finally:
                 run_time = time.perf_counter() - run_start
                 for meta in metas:

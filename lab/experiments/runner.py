@@ -25,7 +25,9 @@ resumed sweep that batches the remaining seeds differently reproduces them exact
 
 from __future__ import annotations
 
+import shutil
 import socket
+import tempfile
 import time
 import traceback
 from collections import deque
@@ -42,7 +44,7 @@ from lab.experiments.config import SweepConfig
 from lab.experiments.execute import RunOutcome, RunTask
 from lab.experiments.executors import EXECUTORS, Executor, make_executor
 from lab.experiments.expansion import RunSpec, expand
-from lab.experiments.progress import SweepProgress
+from lab.experiments.progress import SweepProgress, read_batch_progress
 from lab.results.lock import RunLock
 from lab.results.provenance import git_commit, utc_now
 from lab.results.store import ResultsStore
@@ -308,6 +310,9 @@ def run_sweep(
         (report.ok if outcome.status == "ok" else report.failed).append(spec.run_id)
         bar.run_finished(spec, written)
 
+    # Seed batches report their rounds through small files here (shown under the sweep's bar).
+    progress_dir = tempfile.mkdtemp(prefix="lab-progress-") if progress else None
+    watched: dict[Future[list[RunOutcome]], Path] = {}
     try:
         with SweepProgress(console, enabled=progress) as bar:
             bar.start(description, total=len(pending))
@@ -332,7 +337,10 @@ def run_sweep(
                         locks.append(lock)
                     if not specs:
                         continue
-                    task = RunTask(tuple(specs), config.imports, thread_plan)
+                    progress_file = None
+                    if progress_dir is not None and len(specs) > 1:
+                        progress_file = str(Path(progress_dir) / f"{specs[0].run_id}.json")
+                    task = RunTask(tuple(specs), config.imports, thread_plan, progress_file)
                     submitted, t0 = utc_now(), time.perf_counter()
                     try:
                         try:
@@ -346,12 +354,20 @@ def run_sweep(
                             lock.release()
                         raise
                     in_flight[future] = (specs, locks, submitted, t0, generation)
+                    if progress_file is not None:
+                        watched[future] = Path(progress_file)
                 if in_flight:
                     done, _ = wait(
                         list(in_flight),
-                        timeout=POLL_S if deferred and not queue else None,
+                        timeout=POLL_S if deferred and not queue else (1.0 if watched else None),
                         return_when=FIRST_COMPLETED,
                     )
+                    for future, path in list(watched.items()):
+                        if future in done:
+                            bar.batch_finished(str(path))
+                            del watched[future]
+                        elif (seen := read_batch_progress(path)) is not None:
+                            bar.batch_progress(str(path), seen)
                     broken = False
                     for future in done:
                         specs, locks, submitted, t0, gen = in_flight.pop(future)
@@ -380,5 +396,7 @@ def run_sweep(
         for _, locks, *_ in in_flight.values():
             for lock in locks:
                 lock.release()
+        if progress_dir is not None:
+            shutil.rmtree(progress_dir, ignore_errors=True)
     report.wall_time_s = time.perf_counter() - start
     return report

@@ -31,7 +31,6 @@ import numpy as np
 
 from lab.benchmarks.checksums import verify_sha256
 from lab.benchmarks.locations import data_dir, raw_data_dirs
-from lab.benchmarks.recipes.nasbench201 import INDEX_FILE, N_ARCHS, RAW_FILES
 from lab.benchmarks.safe_pickle import safe_load_torch_archive
 from lab.errors import BenchmarkFileError, InputError, RawFilesMissingError
 from lab.spaces.encoding import genome_codes
@@ -39,6 +38,10 @@ from lab.spaces.nasbench201 import string_to_genome
 
 #: Folder of the NAS-Bench-201 raw files inside a raw-data folder (the 12-epoch recipe's).
 RAW_SUBDIR = "nas-bench-201"
+#: The file of the official order among them, and its sha256 (the 12-epoch recipe pins it too).
+INDEX_FILE = "str_arch2idx.pt"
+INDEX_SHA256 = "e1d7b7cc7cf51d7c3cd6f9e726e7395bea87d7ba674e26202fb8633f963aef0d"
+N_ARCHS = 15_625
 #: Built tables whose ``arch_id`` is the official index, in the order they are tried.
 INDEXED_TABLES = ("nasbench201-12ep", "nasbench201-200ep")
 CARDINALITIES = (5,) * 6
@@ -98,7 +101,7 @@ def _from_codes(codes: np.ndarray, source: str) -> OfficialIndex:
 
 def read_index_file(path: Path) -> OfficialIndex:
     """The order in ``str_arch2idx.pt`` (a dict string -> index), its sha256 checked."""
-    verify_sha256(path, RAW_FILES[INDEX_FILE])
+    verify_sha256(path, INDEX_SHA256)
     mapping = safe_load_torch_archive(path)
     if not isinstance(mapping, dict) or len(mapping) != N_ARCHS:
         raise BenchmarkFileError(f"{path}: expected a dict of {N_ARCHS} strings -> indices")

@@ -62,20 +62,19 @@ class Recipe(ABC):
         """Whether the table can be built here without extra files."""
         return self.raw_subdir is None or self.find_raw_dir() is not None
 
-    def how_to_get(self) -> str:
-        """The command that makes this benchmark available here, for messages."""
-        from lab.benchmarks.fetch import sources
-
-        if self.name in sources():
+    def how_to_get(self, fetchable: bool) -> str:
+        """The command that makes this benchmark available here, for messages (``fetchable``:
+        ``lab bench fetch`` knows its raw files)."""
+        if fetchable:
             return f"`lab bench fetch {self.name}`"
         return f"`lab bench import {self.name} --from PATH`"
 
-    def unavailable_reason(self) -> str:
+    def unavailable_reason(self, fetchable: bool) -> str:
         """Why :meth:`available` is false here and how to fix it (for ``lab bench build``)."""
         searched = ", ".join(str(d) for d in raw_data_dirs())
         return (
             f"its raw files ({self.raw_subdir}/) are in none of the raw-data folders ({searched}); "
-            f"get them with {self.how_to_get()} (or set $LAB_RAW_DATA_DIR to a folder holding them)"
+            f"get them with {self.how_to_get(fetchable)} (or set $LAB_RAW_DATA_DIR to a folder holding them)"
         )
 
     def build(self, raw_dir: Path | None = None) -> BenchmarkTable:

@@ -146,7 +146,7 @@ def import_table(
                 "another 'name' in its spec (and import it under that name)"
             )
         return build_table(name, raw_dir=source, directory=directory)
-    table = build_user_table(source)
+    table = build_user_table(source, load_table=lambda n: load_table(n, directory=directory))
     if table.name != name:
         raise BenchmarkFileError(f"{source}: field 'name' is {table.name!r}, expected {name!r}")
     if prepare is not None:

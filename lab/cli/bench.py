@@ -65,6 +65,7 @@ def list_benchmarks() -> None:
 def _print_unavailable(specs: dict, available: set[str]) -> None:
     """Say which declared problems are not listed (their table is not here) and which user
     table specs in the spec folders have not been imported, with the command for each."""
+    from lab.benchmarks.fetch import sources
     from lab.benchmarks.locations import spec_layers
     from lab.problems.spec import is_problem_spec_file
 
@@ -72,9 +73,10 @@ def _print_unavailable(specs: dict, available: set[str]) -> None:
     for name, spec in specs.items():
         if spec.benchmark not in available:
             missing.setdefault(spec.benchmark, []).append(name)
+    fetchable = sources()
     for bench, names in sorted(missing.items()):
         if bench in recipes():
-            how = recipes()[bench].how_to_get()
+            how = recipes()[bench].how_to_get(bench in fetchable)
         else:
             how = f"no benchmark {bench!r} is built in or imported: check the spec's 'benchmark'"
         console.print(
@@ -222,9 +224,12 @@ def build(
 def _print_build_skipped() -> None:
     """Say which built-in benchmarks ``lab bench build`` without a name leaves out (their raw
     files are not here) and how to get each; a built table is kept as it is."""
+    from lab.benchmarks.fetch import sources
+
+    fetchable = sources()
     for n, recipe in recipes().items():
         if not recipe.available():
-            console.print(markup_safe(f"skipped {n}: {recipe.unavailable_reason()}"))
+            console.print(markup_safe(f"skipped {n}: {recipe.unavailable_reason(n in fetchable)}"))
 
 
 @bench_app.command("import")

@@ -145,12 +145,14 @@ def test_a_spec_without_a_file_joins_tables_of_the_space(tmp_path: Path) -> None
         "  - {column: lat, table: nasbench201-12ep, source: latency_raspi4, metric: latency,\n"
         "     split: exact, unit: ms, direction: min, device: raspi4}\n"
     )
-    table = build_user_table(path)
+    table = build_user_table(path, load_table=load_table)
     source = load_table("nasbench201-12ep").frame.sort_values("arch_id")
     assert table.arch_ids.tolist() == source["arch_id"].tolist()
     np.testing.assert_array_equal(table.metric_values("a10"), source["test_acc_cifar10"])
     np.testing.assert_array_equal(table.metric_values("lat"), source["latency_raspi4"])
     assert table.meta["joined_tables"]["nasbench201-12ep"]
+    with pytest.raises(ConfigError, match="through the store"):
+        build_user_table(path)  # no loader: the tables it names cannot be read
 
 
 @needs_nb201
@@ -169,10 +171,21 @@ def test_a_metric_from_a_table_lacking_rows_is_an_error(tmp_path: Path, sample) 
             "     direction: max, dataset: cifar10}\n"
         )
         with pytest.raises(BenchmarkFileError, match=r"table 'cells201' lacks 30 of the spec's 80"):
-            build_user_table(tmp_path / "big.yaml")
+            build_user_table(tmp_path / "big.yaml", load_table=load_table)
     finally:
         from lab.benchmarks.locations import data_dir
 
         for suffix in (".parquet", ".json"):
             (data_dir() / f"cells201{suffix}").unlink(missing_ok=True)
         clear_cache()
+
+
+def test_a_table_name_follows_the_name_rule(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: x\nspace: nasbench201\nmetrics:\n"
+        "  - {column: acc, table: ../tables/x, metric: accuracy, split: test, unit: '%',\n"
+        "     direction: max, dataset: cifar10}\n"
+    )
+    with pytest.raises(ConfigError, match=r"invalid name '../tables/x'"):
+        load_user_spec(path)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lab.benchmarks.metric import MetricInfo
+from lab.benchmarks.nasbench201_index import INDEX_FILE, INDEX_SHA256, N_ARCHS, read_index_file
 from lab.benchmarks.recipe import Recipe
 from lab.benchmarks.safe_pickle import (
     BUILTIN_GLOBALS,
@@ -26,7 +27,6 @@ from lab.errors import BenchmarkFileError
 from lab.spaces.nasbench201 import NasBench201Space, string_to_genome
 
 ACCURACY_FILE = "mini-bench-arch-cell-accs.pd"
-INDEX_FILE = "str_arch2idx.pt"
 #: ``(column suffix, name in the raw file, name for the cost model)``
 DATASETS: tuple[tuple[str, str, str], ...] = (
     ("cifar10", "cifar10", "cifar10"),
@@ -40,10 +40,9 @@ DEVICES: tuple[str, ...] = (
     "silver_4210r", "pixel2", "pixel3", "samsung_a50", "samsung_s7", "essential_ph_1",
     "raspi4", "eyeriss", "fpga",
 )  # fmt: skip
-N_ARCHS = 15_625
 RAW_FILES: dict[str, str | None] = {
     ACCURACY_FILE: "bda800741eea1512fab0ed771f19c8fde06c266db3bbf4690ab5921f621877fe",
-    INDEX_FILE: "e1d7b7cc7cf51d7c3cd6f9e726e7395bea87d7ba674e26202fb8633f963aef0d",
+    INDEX_FILE: INDEX_SHA256,
     "help-latency/1080ti_1.pt": "4028f52b2c2441da126932e3827ae11a7f76d39818c4374c1b9ab9df236e23f4",
     "help-latency/1080ti_256.pt": "435af0ccfab01f5dc55dc9f2e8b90ca37b396b2656e327bba5ee0b6eb9c24464",
     "help-latency/1080ti_32.pt": "affce4fcdcf6f28622365995ef2ec018bb07d448add59f80633c0978c393cdea",
@@ -142,7 +141,6 @@ class NasBench201LowFidelityRecipe(Recipe):
         from lab.spaces.nasbench201_cost import nasbench201_params_flops
 
         assert raw_dir is not None
-        from lab.benchmarks.nasbench201_index import read_index_file
         from lab.spaces.encoding import genome_codes
 
         acc = read_accuracies(raw_dir / ACCURACY_FILE)

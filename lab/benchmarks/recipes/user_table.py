@@ -27,6 +27,7 @@ from lab.benchmarks.read_bounds import check_parquet_cells
 from lab.benchmarks.recipes.user_table_reshape import PivotSpec, filter_rows, pivot_wide
 from lab.benchmarks.recipes.user_table_space import (
     DECLARED_SPACES,
+    TableLoader,
     check_space,
     computed_metric,
     declared_rows,
@@ -156,6 +157,13 @@ class MetricSpec(_Strict):
     dataset: str | None = None
     device: str | None = None
     description: str = ""
+
+    @field_validator("table")
+    @classmethod
+    def _table_name(cls, name: str | None) -> str | None:
+        if name is None:
+            return None
+        return check_name(name, what="benchmark name", why="it names a built table")
 
     @model_validator(mode="after")
     def _check(self) -> MetricSpec:
@@ -699,7 +707,9 @@ def _genome_rows(spec: UserTableSpec, frame: pd.DataFrame, spec_path: Path, wher
     )  # fmt: skip
 
 
-def _space_rows(spec: UserTableSpec, frame: pd.DataFrame | None, where: str) -> _Rows:
+def _space_rows(
+    spec: UserTableSpec, frame: pd.DataFrame | None, load: TableLoader, where: str
+) -> _Rows:
     """Rows of a table in a declared built-in space: named by string or official index, or,
     without a file, the architectures every table the metrics read has."""
     assert spec.space is not None
@@ -707,7 +717,8 @@ def _space_rows(spec: UserTableSpec, frame: pd.DataFrame | None, where: str) -> 
         from lab.benchmarks.nasbench201_index import official_index
         from lab.spaces.registry import get_space
 
-        ids = rows_of_tables(list(dict.fromkeys(m.table for m in spec.metrics if m.table)), where)
+        names = list(dict.fromkeys(m.table for m in spec.metrics if m.table))
+        ids = rows_of_tables(names, load, where)
         space = get_space(spec.space)
         genomes = official_index().genomes_of_indices(ids)
         strings = [space.architecture_string(g) for g in genomes]
@@ -731,6 +742,7 @@ def _metric_column(
     frame: pd.DataFrame | None,
     out: pd.DataFrame,
     done: set[str],
+    load: TableLoader,
     where: str,
 ) -> np.ndarray:
     """Values of one metric: read from another table, computed by the space, or from the
@@ -741,7 +753,7 @@ def _metric_column(
         return computed_metric(str(spec.space), m.compute, m.dataset, arch_str) * m.scale
     if m.table is not None:
         values = metric_from_table(
-            m.table, m.source or m.column, out["arch_id"].to_numpy(np.int64), arch_str,
+            load(m.table), m.source or m.column, out["arch_id"].to_numpy(np.int64), arch_str,
             str(spec.space), where,
         )  # fmt: skip
         return values * m.scale
@@ -753,10 +765,22 @@ def _metric_column(
     return _metric_values(m, frame, out, done, where)
 
 
-def build_user_table(spec_path: Path) -> BenchmarkTable:
-    """Build the canonical table from a user spec and its data file (nothing is written)."""
+def _no_tables(name: str) -> BenchmarkTable:
+    raise ConfigError(
+        f"this spec reads table {name!r}; build it through the store (`lab bench import`, "
+        "lab.benchmarks.import_table), which loads the tables it names"
+    )
+
+
+def build_user_table(spec_path: Path, *, load_table: TableLoader | None = None) -> BenchmarkTable:
+    """Build the canonical table from a user spec and its data file (nothing is written).
+
+    ``load_table(name)`` loads the built tables the spec's metrics read (``table: NAME``); the
+    store passes its own, over its data directory.
+    """
     spec_path = Path(spec_path)
     spec = load_user_spec(spec_path)
+    load = load_table or _no_tables
     frame: pd.DataFrame | None = None
     data_path: Path | None = None
     where = f"spec {spec_path}"
@@ -775,7 +799,7 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
         assert frame is not None
         rows = _genome_rows(spec, frame, spec_path, where)
     else:
-        rows = _space_rows(spec, frame, where)
+        rows = _space_rows(spec, frame, load, where)
     if frame is not None:
         frame = _expand_seeds(spec, frame, where)
     out = pd.DataFrame({"arch_id": rows.arch_ids, "arch_str": rows.arch_str})
@@ -783,7 +807,7 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
         out[col] = values.astype(np.int16)
     metrics: dict[str, MetricInfo] = {}
     for m in spec.all_metrics():
-        out[m.column] = _metric_column(m, spec, frame, out, set(metrics), where)
+        out[m.column] = _metric_column(m, spec, frame, out, set(metrics), load, where)
         metrics[m.column] = m.info()
     out = out.sort_values("arch_id", kind="stable").reset_index(drop=True)
     table = BenchmarkTable(spec.name, out, metrics, rows.cardinalities, rows.space)
@@ -797,7 +821,7 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
             "recipe": "UserTable",
             "builder_version": 2,
             "raw_sha256": {data_path.name: sha256_file(data_path)} if data_path else {},
-            "joined_tables": {n: _table_sha256(n) for n in joined},
+            "joined_tables": {n: load(n).meta.get("table_sha256") for n in joined},
             "spec": spec.model_dump(mode="json"),
             "spec_path": str(spec_path.resolve()),
             "variable_labels": rows.labels,
@@ -806,10 +830,3 @@ def build_user_table(spec_path: Path) -> BenchmarkTable:
         }
     )
     return table
-
-
-def _table_sha256(name: str) -> str | None:
-    """The sha256 of the built table ``name`` a spec's metrics read (provenance)."""
-    from lab.benchmarks.store import load_table
-
-    return load_table(name).meta.get("table_sha256")

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lab.benchmarks.table import BenchmarkTable
 from lab.errors import BenchmarkFileError, ConfigError, InvalidArchitectureError
+
+#: Loads a built table by name (the store's ``load_table`` over its data directory).
+TableLoader = Callable[[str], BenchmarkTable]
 
 #: Built-in spaces a table spec may declare.
 DECLARED_SPACES = ("nasbench201",)
@@ -119,13 +123,11 @@ def computed_metric(space: str, what: str, dataset: str | None, arch_str: list[s
     return np.asarray(params if what == "params" else flops, dtype=np.float64)
 
 
-def rows_of_tables(names: list[str], where: str) -> np.ndarray:
+def rows_of_tables(names: list[str], load: TableLoader, where: str) -> np.ndarray:
     """Official ids present in every named built table (a spec without its own file)."""
-    from lab.benchmarks.store import load_table
-
     ids: set[int] | None = None
     for name in names:
-        table_ids = set(load_table(name).arch_ids.tolist())
+        table_ids = set(load(name).arch_ids.tolist())
         ids = table_ids if ids is None else ids & table_ids
     if not ids:
         raise BenchmarkFileError(f"{where}: the tables {names} share no architecture")
@@ -133,13 +135,16 @@ def rows_of_tables(names: list[str], where: str) -> np.ndarray:
 
 
 def metric_from_table(
-    table_name: str, column: str, arch_ids: np.ndarray, arch_str: list[str], space: str, where: str
+    table: BenchmarkTable,
+    column: str,
+    arch_ids: np.ndarray,
+    arch_str: list[str],
+    space: str,
+    where: str,
 ) -> np.ndarray:
-    """Values of ``column`` of the built table ``table_name`` for the rows ``arch_ids``, joined
-    on ``arch_id`` (the table must be of ``space`` and agree on every row's architecture)."""
-    from lab.benchmarks.store import load_table
-
-    table = load_table(table_name)
+    """Values of ``column`` of the built ``table`` for the rows ``arch_ids``, joined on
+    ``arch_id`` (the table must be of ``space`` and agree on every row's architecture)."""
+    table_name = table.name
     if table.space != space:
         raise ConfigError(
             f"{where}: a metric reads table {table_name!r}, of space {table.space}, not {space}; "

@@ -123,8 +123,16 @@ def test_acquisitions_are_seeded_and_finite(problem) -> None:
                 torch.manual_seed(0)  # only BoTorch's baseline pruning draws from it
                 acqf = build_acquisition(kind, ctx, log=True, weights=w)
                 values.append(evaluate_acquisition(acqf, Xc))
-        assert torch.isfinite(values[0]).all()
+        # The direct log value is -inf where no sample improves (never NaN, never +inf).
+        assert not torch.isnan(values[0]).any() and (values[0] < float("inf")).all()
         torch.testing.assert_close(values[0], values[1], rtol=0, atol=0)
+    for kind in ("qehvi", "qnehvi"):  # BoTorch's smoothed log value is finite everywhere
+        ctx.candidate_hvi = "botorch"
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            smoothed = evaluate_acquisition(build_acquisition(kind, ctx, log=True), Xc)
+        ctx.candidate_hvi = "direct"
+        assert torch.isfinite(smoothed).all()
     acqf = build_acquisition("qnehvi", ctx)
     assert isinstance(acqf, qLogNoisyExpectedHypervolumeImprovement)
 

@@ -14,11 +14,12 @@ from botorch.utils.multi_objective.box_decompositions.non_dominated import (
 from scipy import integrate, stats
 
 from lab.algorithms.mobo.screening import (
-    _upper_partial_expectation,
     expected_hvi,
     expected_scalarized_improvement,
     feasibility_probability,
+    front_partitioning,
     hypercells,
+    upper_partial_expectation,
 )
 from tests.algorithms.test_mobo_algorithm import single_torch_thread  # noqa: F401 - fixture
 
@@ -63,7 +64,7 @@ def test_zero_variance_gives_the_exact_hypervolume_improvement() -> None:
 def test_partial_expectation_by_quadrature_including_the_far_tail() -> None:
     for mean, std, t in [(0.3, 0.7, 1.1), (-2.0, 0.5, 3.0), (0.0, 1.0, -0.4), (-30.0, 1.0, 0.0)]:
         ours = float(
-            _upper_partial_expectation(
+            upper_partial_expectation(
                 torch.tensor(mean, dtype=D), torch.tensor(std, dtype=D), torch.tensor(t, dtype=D)
             )
         )
@@ -81,10 +82,10 @@ def test_partial_expectation_by_quadrature_including_the_far_tail() -> None:
     # far tail: z = -30 is ~1e-199, still resolved relative to the asymptotic phi(z) / z^2
     z = -30.0
     asymptotic = stats.norm.pdf(z) / z**2 * (1 - 3 / z**2)
-    ours = float(_upper_partial_expectation(torch.tensor(z, dtype=D), torch.ones((), dtype=D),
+    ours = float(upper_partial_expectation(torch.tensor(z, dtype=D), torch.ones((), dtype=D),
                                             torch.zeros((), dtype=D)))  # fmt: skip
     assert ours == pytest.approx(asymptotic, rel=1e-5)
-    inf = _upper_partial_expectation(
+    inf = upper_partial_expectation(
         torch.zeros(2, dtype=D), torch.tensor([1.0, 0.0], dtype=D), torch.full((2,), np.inf)
     )
     assert inf.tolist() == [0.0, 0.0]
@@ -150,8 +151,13 @@ def test_monotone_bound_skips_only_points_that_cannot_improve(m: int) -> None:
 
 
 def test_qehvi_and_screening_share_the_observed_decomposition() -> None:
+    from botorch.utils.multi_objective.box_decompositions.dominated import (
+        DominatedPartitioning,
+    )
+
     from lab.algorithms.mobo.acquisition import build_acquisition, observed_partitioning
     from lab.algorithms.mobo.adapter import BoTorchAdapter
+    from lab.algorithms.mobo.column_partitioning import ColumnPartitioning
     from lab.problems import get_problem
     from tests.algorithms.test_mobo_adapter import CPU, _context
 
@@ -159,8 +165,26 @@ def test_qehvi_and_screening_share_the_observed_decomposition() -> None:
     ctx = _context(problem, BoTorchAdapter(problem, device=CPU), n=40, mc=8)
     shared = observed_partitioning(ctx)
     assert observed_partitioning(ctx) is shared
-    lower, upper = hypercells(ctx.front, ctx.adapter.ref_point())
-    torch.testing.assert_close(shared.get_hypercell_bounds(), torch.stack([lower, upper]))
-    assert lower.shape[0] > 3
+    # Three objectives: the column decomposition, exact -- the same dominated hypervolume as
+    # BoTorch's minimal decomposition and the same expected improvement of any point.
+    assert isinstance(shared, ColumnPartitioning)
+    ref = ctx.adapter.ref_point()
+    botorch_cells = front_partitioning(ctx.front, ref)
+    hv = DominatedPartitioning(ref_point=ref, Y=ctx.front[(ctx.front > ref).all(-1)])
+    torch.testing.assert_close(shared.compute_hypervolume(), hv.compute_hypervolume())
+    lower, upper = shared.get_hypercell_bounds()
+    b_lower, b_upper = botorch_cells.get_hypercell_bounds()
+    assert b_lower.shape[0] > 3
+    gen = torch.Generator().manual_seed(3)
+    scale = ctx.front.std(dim=0)
+    mean = ctx.front[torch.randint(len(ctx.front), (200,), generator=gen)]
+    mean = mean + scale * torch.randn(mean.shape, generator=gen, dtype=mean.dtype)
+    std = scale * torch.rand(mean.shape, generator=gen, dtype=mean.dtype)
+    torch.testing.assert_close(
+        expected_hvi(mean, std, lower, upper), expected_hvi(mean, std, b_lower, b_upper)
+    )
     acqf = build_acquisition("qehvi", ctx)
     torch.testing.assert_close(acqf.cell_lower_bounds, lower)
+    ctx_botorch = _context(problem, BoTorchAdapter(problem, device=CPU), n=40, mc=8)
+    ctx_botorch.partitioning = "botorch"
+    assert isinstance(observed_partitioning(ctx_botorch), FastNondominatedPartitioning)

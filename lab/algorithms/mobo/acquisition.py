@@ -25,6 +25,7 @@ Outcome constraints are BoTorch constraint callables on the model's constraint o
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ from botorch.utils.multi_objective.box_decompositions.non_dominated import (
     FastNondominatedPartitioning,
 )
 from botorch.utils.multi_objective.scalarization import get_chebyshev_scalarization
+from botorch.utils.objective import compute_feasibility_indicator
 from botorch.utils.sampling import sample_simplex
 from torch import Tensor
 
@@ -58,6 +60,7 @@ from lab.algorithms.mobo.column_partitioning import ColumnPartitioning
 from lab.algorithms.mobo.gp import GenomeGP
 from lab.algorithms.mobo.joint_samples import NEHVIJointRows, NEIJointRows
 from lab.algorithms.mobo.screening import front_partitioning
+from lab.algorithms.mobo.single_candidate_hvi import SingleCandidateHVI
 from lab.errors import ConfigError
 
 ACQUISITIONS = ("qehvi", "qnehvi", "qparego")
@@ -84,17 +87,65 @@ class _LabNEHVI(NEHVIJointRows):
         super().__init__(*args, **kwargs)
 
     def _set_cell_bounds(self, num_new_points: int) -> None:
-        if self._partitioning == "columns" and self.ref_point.shape[-1] > 2:  # type: ignore[attr-defined]
-            self.p_class, self.p_kwargs = ColumnPartitioning, {}
-        super()._set_cell_bounds(num_new_points)  # type: ignore[misc]
+        m = self.ref_point.shape[-1]  # type: ignore[attr-defined]
+        if self._partitioning != "columns" or m == 2:
+            super()._set_cell_bounds(num_new_points)  # type: ignore[misc]
+            return
+        self.p_class, self.p_kwargs = ColumnPartitioning, {}
+        if m > 3 or self.X_baseline.shape[0] == 0 or not self.incremental_nehvi:  # type: ignore[attr-defined]
+            super()._set_cell_bounds(num_new_points)  # type: ignore[misc]
+            return
+        self._set_batched_column_cells(num_new_points)
+
+    def _set_batched_column_cells(self, num_new_points: int) -> None:
+        """BoTorch's ``_set_cell_bounds`` (``NoisyExpectedHypervolumeMixin``) for three
+        outcomes with every sampled front decomposed at once (:func:`batched_column_cells`):
+        the same samples, sampler state and root decomposition; infeasible baseline points are
+        set to the reference point (they dominate nothing) instead of being dropped per
+        sample."""
+        X_baseline = self.X_baseline  # type: ignore[attr-defined]
+        with torch.no_grad():
+            posterior = self.model.posterior(X_baseline)  # type: ignore[attr-defined]
+        self.q_in = -1
+        if self.base_sampler is None:  # type: ignore[has-type]
+            samples = self.get_posterior_samples(posterior)  # type: ignore[attr-defined]
+            self.base_sampler = deepcopy(self.sampler)  # type: ignore[attr-defined]
+        else:
+            samples = self.base_sampler(posterior)
+        n_w = posterior._extended_shape()[-2] // X_baseline.shape[-2]
+        self._set_sampler(q_in=num_new_points * n_w, posterior=posterior)  # type: ignore[attr-defined]
+        if self._cache_root:  # type: ignore[attr-defined]
+            self._baseline_L = self._compute_root_decomposition(posterior=posterior)  # type: ignore[attr-defined]
+        obj = self.objective(samples, X=X_baseline)  # type: ignore[attr-defined]
+        self._batch_sample_shape = obj.shape[:-2]
+        flat = obj.reshape(-1, *obj.shape[-2:])
+        if self.constraints is not None:  # type: ignore[attr-defined]
+            feas = compute_feasibility_indicator(constraints=self.constraints, samples=samples)  # type: ignore[attr-defined]
+            feas = feas.reshape(flat.shape[:-1])
+            flat = torch.where(feas.unsqueeze(-1), flat, self.ref_point)  # type: ignore[attr-defined]
+        self.partitioning = ColumnPartitioning(ref_point=self.ref_point, Y=flat)  # type: ignore[attr-defined]
+        bounds = self.partitioning.get_hypercell_bounds().to(self.ref_point)  # type: ignore[attr-defined]
+        bounds = bounds.view(2, *self._batch_sample_shape, *bounds.shape[-2:])
+        self.register_buffer("cell_lower_bounds", bounds[0])  # type: ignore[attr-defined]
+        self.register_buffer("cell_upper_bounds", bounds[1])  # type: ignore[attr-defined]
 
 
-class LogNEHVI(_LabNEHVI, qLogNoisyExpectedHypervolumeImprovement):
-    """BoTorch's ``qLogNoisyExpectedHypervolumeImprovement`` with the lab's exact shortcuts."""
+class LogNEHVI(SingleCandidateHVI, _LabNEHVI, qLogNoisyExpectedHypervolumeImprovement):
+    """BoTorch's ``qLogNoisyExpectedHypervolumeImprovement`` with the lab's exact shortcuts
+    (and its direct value at single candidates, :mod:`.single_candidate_hvi`)."""
 
 
-class NEHVI(_LabNEHVI, qNoisyExpectedHypervolumeImprovement):
+class NEHVI(SingleCandidateHVI, _LabNEHVI, qNoisyExpectedHypervolumeImprovement):
     """BoTorch's ``qNoisyExpectedHypervolumeImprovement`` with the lab's exact shortcuts."""
+
+
+class LogEHVI(SingleCandidateHVI, qLogExpectedHypervolumeImprovement):
+    """BoTorch's ``qLogExpectedHypervolumeImprovement``, scored directly at single
+    candidates (:mod:`.single_candidate_hvi`)."""
+
+
+class EHVI(SingleCandidateHVI, qExpectedHypervolumeImprovement):
+    """BoTorch's ``qExpectedHypervolumeImprovement``, scored directly at single candidates."""
 
 
 class LogNEI(NEIJointRows, qLogNoisyExpectedImprovement):
@@ -124,7 +175,10 @@ class AcquisitionContext:
             (best) in the pruning samples (BoTorch's ``max_frac``); ``None``: all with a
             non-zero frequency.
         partitioning: ``columns`` (:class:`ColumnPartitioning`) or ``botorch``
-            (``FastNondominatedPartitioning``), for ``qnehvi``'s sampled fronts.
+            (``FastNondominatedPartitioning``), for ``qnehvi``'s sampled fronts and, with 3+
+            objectives, the observed front of ``qehvi`` and the screening.
+        candidate_hvi: ``direct`` or ``botorch``: how ``qehvi`` and ``qnehvi`` score one
+            candidate (:mod:`~lab.algorithms.mobo.single_candidate_hvi`).
         joint_sampling: ``cached`` (:mod:`~lab.algorithms.mobo.joint_samples`) or
             ``botorch`` (a joint posterior per candidate), for the samples of ``qnehvi`` and
             ``qparego`` at the candidates.
@@ -140,17 +194,29 @@ class AcquisitionContext:
     max_baseline: int | None = None
     partitioning: str = "columns"
     joint_sampling: str = "cached"
-    _partitioning: FastNondominatedPartitioning | None = field(default=None, repr=False)
+    candidate_hvi: str = "direct"
+    _partitioning: FastNondominatedPartitioning | ColumnPartitioning | None = field(
+        default=None, repr=False
+    )
 
 
-def observed_partitioning(ctx: AcquisitionContext) -> FastNondominatedPartitioning:
-    """BoTorch's box decomposition of the region not dominated by the observed front (points
-    better than the reference point), computed once per context: qEHVI's acquisition and the
-    screening share it (for 3 objectives and a few dozen front points it costs ~30 ms)."""
+def observed_partitioning(
+    ctx: AcquisitionContext,
+) -> FastNondominatedPartitioning | ColumnPartitioning:
+    """A box decomposition of the region not dominated by the observed front (points better
+    than the reference point), computed once per context: qEHVI's acquisition and the
+    screening share it. With 3+ objectives and ``partitioning="columns"``,
+    :class:`ColumnPartitioning` (exact, ~1 ms); otherwise BoTorch's
+    ``FastNondominatedPartitioning`` (for 3 objectives and a few dozen front points ~50 ms,
+    Python loops)."""
     ref_point = ctx.adapter.ref_point()
     cached = ctx._partitioning
     if cached is None or not torch.equal(cached.ref_point, ref_point):
-        cached = ctx._partitioning = front_partitioning(ctx.front, ref_point)
+        if ctx.partitioning == "columns" and ref_point.shape[-1] > 2:
+            cached = ColumnPartitioning(ref_point, ctx.front)
+        else:
+            cached = front_partitioning(ctx.front, ref_point)
+        ctx._partitioning = cached
     return cached
 
 
@@ -187,8 +253,9 @@ def build_acquisition(
     ref_point = adapter.ref_point()
     if kind == "qehvi":
         partitioning = observed_partitioning(ctx)
-        cls = qLogExpectedHypervolumeImprovement if log else qExpectedHypervolumeImprovement
+        cls = LogEHVI if log else EHVI
         return cls(
+            candidate_hvi=ctx.candidate_hvi,
             model=ctx.model,
             ref_point=ref_point,
             partitioning=partitioning,
@@ -209,6 +276,7 @@ def build_acquisition(
             max_frac=_max_frac(ctx, plausible.shape[0]),
         )
         return (LogNEHVI if log else NEHVI)(
+            candidate_hvi=ctx.candidate_hvi,
             partitioning=ctx.partitioning,
             joint_sampling=ctx.joint_sampling,
             model=ctx.model,

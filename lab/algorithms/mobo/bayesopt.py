@@ -79,6 +79,7 @@ from lab.algorithms.mobo.screening import (
     feasibility_probability,
     hypercells,
 )
+from lab.algorithms.mobo.screening_bound import ehvi_upper_bound, top_k_by_bound
 from lab.algorithms.params import AlgorithmParams, Bool, Int, Real
 from lab.errors import ConfigError
 from lab.problems.pareto import nondominated_mask
@@ -197,6 +198,14 @@ class MOBOParams(AlgorithmParams):
         "cached (the "
         "baseline's cross-covariance once per acquisition) or botorch (BoTorch's joint "
         "posterior per candidate); the same samples up to rounding",
+    )
+    candidate_hvi: Literal["direct", "botorch"] = Field(
+        default="direct",
+        description="how qehvi and qnehvi score one candidate: direct (each sample's "
+        "hypervolume improvement summed over the cells, BoTorch's plain value; the log variant "
+        "takes its logarithm, which leaves the argmax unchanged) or botorch (BoTorch's "
+        "computation, whose log variant smooths the max and ReLU for gradient-based "
+        "optimizers)",
     )
     chunk_size: Int = Field(
         default=4096, ge=1, description="candidates per chunk of the posterior and screening"
@@ -359,6 +368,7 @@ class BayesianOptimization(Algorithm):
             max_baseline=self.max_baseline,
             partitioning=self.params.partitioning,
             joint_sampling=self.params.joint_sampling,
+            candidate_hvi=self.params.candidate_hvi,
         )
         picked: list[int] = []
         acqf: AcquisitionFunction | None = None
@@ -406,10 +416,17 @@ class BayesianOptimization(Algorithm):
         """The candidates the BoTorch acquisition will score: all of them, or the
         ``n_screen`` best by the screening value (after a local search in a large space),
         best first."""
-        score_fn = self._screen_fn(ctx, marg, cand, picked, weights)
+        score_fn, bound_fn = self._screen_fn(ctx, marg, cand, picked, weights)
         keep = np.isin(cand, picked, invert=True)
-        rows, scores = cand[keep], score_fn(cand[keep])
-        if self.problem.n_architectures > self.max_exact and self.local_search_steps > 0:
+        rows = cand[keep]
+        local = self.problem.n_architectures > self.max_exact and self.local_search_steps > 0
+        if bound_fn is not None and self.n_screen is not None and not local:
+            # The same n_screen best as scoring every row, scoring only those whose bound
+            # can still reach them (lab.algorithms.mobo.screening_bound).
+            top, _ = top_k_by_bound(lambda pos: score_fn(rows[pos]), bound_fn(rows), self.n_screen)
+            return rows[top]
+        scores = score_fn(rows)
+        if local:
             free = allowed.copy()
             free[picked] = False
             rows, scores = local_search(
@@ -448,10 +465,11 @@ class BayesianOptimization(Algorithm):
         cand: np.ndarray,
         picked: list[int],
         weights: Tensor | None,
-    ) -> Callable[[np.ndarray], np.ndarray]:
+    ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray] | None]:
         """Screening function: rows -> cheap acquisition values, for this iteration's
-        candidates (``marg``) and any other row (local search). Points already picked for the
-        batch count as observed at their posterior means."""
+        candidates (``marg``) and any other row (local search), and an upper bound of those
+        values (``None`` where there is none). Points already picked for the batch count as
+        observed at their posterior means."""
         model, front = ctx.model, ctx.front
 
         def lookup(rows: np.ndarray) -> _Marginals:
@@ -471,10 +489,11 @@ class BayesianOptimization(Algorithm):
         pending = lookup(np.asarray(picked, dtype=np.int64)) if picked else None
         ref = self.adapter.ref_point()
         if self.acquisition in ("qehvi", "qnehvi"):
+            observed = front if pending is None else torch.cat([front, pending.obj_mean])
             if pending is None:  # the decomposition the qEHVI acquisition uses too
                 lower, upper = observed_partitioning(ctx).get_hypercell_bounds()
             else:
-                lower, upper = hypercells(torch.cat([front, pending.obj_mean]), ref)
+                lower, upper = hypercells(observed, ref)
 
             def score(rows: np.ndarray) -> np.ndarray:
                 mg = lookup(rows)
@@ -483,7 +502,12 @@ class BayesianOptimization(Algorithm):
                 )
                 return (ehvi * feasibility_probability(mg.con_mean, mg.con_std)).cpu().numpy()
 
-            return score
+            def bound(rows: np.ndarray) -> np.ndarray:
+                mg = lookup(rows)
+                ub = ehvi_upper_bound(mg.obj_mean, mg.obj_std, observed, ref)
+                return (ub * feasibility_probability(mg.con_mean, mg.con_std)).cpu().numpy()
+
+            return score, bound
 
         if weights is None:
             raise ValueError("qparego screening needs scalarization weights")
@@ -517,4 +541,4 @@ class BayesianOptimization(Algorithm):
             )
             return (ei * feasible).cpu().numpy()
 
-        return score_parego
+        return score_parego, None

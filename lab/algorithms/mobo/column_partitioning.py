@@ -80,6 +80,63 @@ def column_cells(Y: Tensor, ref_point: Tensor) -> Tensor:
     return torch.stack([lower, upper])
 
 
+def batched_column_grid(Y: Tensor, ref_point: Tensor) -> tuple[Tensor, ...]:
+    """The column decomposition (:func:`column_cells`) of ``b`` fronts of three outcomes at
+    once, as a grid, without merging runs: every front gets the same ``(n + 1)^2`` columns, so
+    the whole batch is a few tensor operations instead of ``b`` decompositions.
+
+    No point needs dropping first: outcomes are raised to the reference point (a point that
+    does not beat it in an outcome dominates nothing above it, and raised to it still
+    dominates nothing there), and a dominated point only adds grid lines (columns of the same
+    ``M``). Infeasible points must be set to the reference point by the caller.
+
+    Args:
+        Y: ``b x n x 3`` outcomes (maximized), ``n >= 0``.
+        ref_point: ``3``.
+
+    Returns:
+        ``M`` (``b x (n + 1) x (n + 1)``: column ``(a1, a2)`` is the box
+        ``z_0 > M[a1, a2]``, ``low1[a1] < z_1 <= up1[a1]``, ``low2[a2] < z_2 <= up2[a2]``),
+        then ``low1``, ``up1``, ``low2``, ``up2`` (each ``b x (n + 1)``; the last upper bound
+        ``+inf``). Columns of zero width (ties, raised points) contribute nothing.
+    """
+    b, n, m = Y.shape
+    if m != 3:
+        raise ValueError(f"batched_column_grid takes three outcomes, got {m}")
+    Y = torch.maximum(Y, ref_point)
+    inf = torch.full((b, 1), float("inf"), dtype=Y.dtype, device=Y.device)
+    v1, v2 = Y[..., 1].sort(dim=-1).values, Y[..., 2].sort(dim=-1).values  # b x n
+    low1 = torch.cat([ref_point[1].expand(b, 1), v1], dim=-1)  # b x (n + 1)
+    low2 = torch.cat([ref_point[2].expand(b, 1), v2], dim=-1)
+    up1, up2 = torch.cat([v1, inf], dim=-1), torch.cat([v2, inf], dim=-1)
+    # A point covers column (a1, a2) -- up1[a1] <= p_1 and up2[a2] <= p_2 -- iff a1 <= rank1
+    # and a2 <= rank2, its last positions among the sorted coordinates. M is then a suffix
+    # maximum, along both grid axes, of the points' outcome 0 placed at their ranks.
+    r1 = torch.searchsorted(v1, Y[..., 1].contiguous(), right=True) - 1  # b x n
+    r2 = torch.searchsorted(v2, Y[..., 2].contiguous(), right=True) - 1
+    side = n + 1
+    grid = ref_point[0].expand(b, side * side).clone()
+    if n:
+        grid.scatter_reduce_(1, r1 * side + r2, Y[..., 0], reduce="amax", include_self=True)
+    grid = grid.view(b, side, side).flip(1).cummax(dim=1).values.flip(1)
+    M = grid.flip(2).cummax(dim=2).values.flip(2)
+    return M, low1, up1, low2, up2
+
+
+def grid_cells(M: Tensor, low1: Tensor, up1: Tensor, low2: Tensor, up2: Tensor) -> Tensor:
+    """The cells of a :func:`batched_column_grid`: ``2 x b x (n + 1)^2 x 3`` lower and upper
+    bounds in BoTorch's layout (upper bound ``+inf`` in outcome 0)."""
+    b, side, _ = M.shape
+    L1 = low1.unsqueeze(-1).expand(b, side, side).reshape(b, -1)
+    U1 = up1.unsqueeze(-1).expand(b, side, side).reshape(b, -1)
+    L2 = low2.unsqueeze(-2).expand(b, side, side).reshape(b, -1)
+    U2 = up2.unsqueeze(-2).expand(b, side, side).reshape(b, -1)
+    inf = torch.full_like(L1, float("inf"))
+    lower = torch.stack([M.reshape(b, -1), L1, L2], dim=-1)
+    upper = torch.stack([inf, U1, U2], dim=-1)
+    return torch.stack([lower, upper])
+
+
 class ColumnPartitioning(Module):
     """Drop-in for BoTorch's ``FastNondominatedPartitioning`` inside its noisy hypervolume
     acquisitions: the same constructor call (``ref_point``, ``Y``) and the methods those
@@ -88,13 +145,15 @@ class ColumnPartitioning(Module):
 
     Args:
         ref_point: ``m`` reference point (maximization).
-        Y: ``n x m`` outcomes, or ``b x n x m`` for a batch of fronts (decomposed one by one,
-            padded with empty cells to a common count, as BoTorch's ``BoxDecompositionList``
-            does).
+        Y: ``n x m`` outcomes, or ``b x n x m`` for a batch of fronts (three outcomes: all at
+            once, :func:`batched_column_grid`, infeasible points set to the reference point by
+            the caller; more: one by one, padded with empty cells to a common count, as
+            BoTorch's ``BoxDecompositionList`` does).
     """
 
     def __init__(self, ref_point: Tensor, Y: Tensor | None = None) -> None:
         super().__init__()
+        self.grid: tuple[Tensor, ...] | None = None
         m = ref_point.shape[-1]
         if m < 2:
             raise ValueError(f"a box decomposition needs at least 2 outcomes, got {m}")
@@ -117,6 +176,13 @@ class ColumnPartitioning(Module):
         if self.Y.dim() == 2:
             self.hypercell_bounds = column_cells(self.Y, ref)
             return
+        if self.num_outcomes == 3:  # every front of the batch at once
+            flat = self.Y.reshape(-1, *self.Y.shape[-2:])
+            #: The decomposition as a grid (:func:`batched_column_grid`), for direct scoring.
+            self.grid = batched_column_grid(flat, ref)
+            bounds = grid_cells(*self.grid)
+            self.hypercell_bounds = bounds.reshape(2, *self.Y.shape[:-2], *bounds.shape[-2:])
+            return
         parts = [column_cells(y, ref) for y in self.Y.reshape(-1, *self.Y.shape[-2:])]
         size = max(p.shape[-2] for p in parts)
         # Empty padding cells (lower == upper == 0) contribute nothing to any improvement.
@@ -125,6 +191,14 @@ class ColumnPartitioning(Module):
         ]
         bounds = torch.stack(padded, dim=1)
         self.hypercell_bounds = bounds.reshape(2, *self.Y.shape[:-2], size, self.num_outcomes)
+
+    @property
+    def pareto_Y(self) -> Tensor:
+        """The non-dominated outcomes that beat the reference point (one front; BoTorch's
+        attribute of the same name, read by its acquisitions for dtype and device)."""
+        if self.Y.dim() != 2:
+            raise ValueError("pareto_Y is defined for one front, not a batch")
+        return _nondominated_beating(self.Y, self._ref)
 
     def update(self, Y: Tensor) -> None:
         """Add outcomes ``Y`` (same batch layout) and recompute."""

@@ -54,7 +54,7 @@ def hypercells(front: Tensor, ref_point: Tensor) -> tuple[Tensor, Tensor]:
     return bounds[0], bounds[1]
 
 
-def _upper_partial_expectation(mean: Tensor, std: Tensor, t: Tensor) -> Tensor:
+def upper_partial_expectation(mean: Tensor, std: Tensor, t: Tensor) -> Tensor:
     """``E[(Y - t)^+]`` for ``Y ~ N(mean, std^2)``, broadcast; ``std == 0`` and ``t == inf``
     allowed.
 
@@ -106,7 +106,7 @@ def expected_hvi(
         sd = std[start : start + chunk_size]
         total = None
         for j in range(m):
-            psi = _upper_partial_expectation(mu[:, j : j + 1], sd[:, j : j + 1], values[j][None])
+            psi = upper_partial_expectation(mu[:, j : j + 1], sd[:, j : j + 1], values[j][None])
             factor = (psi[:, lower_idx[j]] - psi[:, upper_idx[j]]).clamp_min(0.0)
             total = factor if total is None else total * factor
         out.append(total.sum(-1))  # type: ignore[union-attr]

@@ -51,15 +51,15 @@ def figures_command(
     no_build: bool = typer.Option(
         False,
         "--no-build",
-        help="Do not run the commands that make a recipe's missing inputs (its 'inputs'); "
-        "list them instead and render what can be rendered.",
+        help="Only list the commands that would make a recipe's missing inputs (its 'inputs'); "
+        "nothing is run or rendered, and the exit status is 0.",
     ),
 ) -> None:
     """Render figures and tables of stored results (no search is rerun; the analysis is
     recomputed from the stored runs when missing or stale).
 
     A recipe's inputs that are missing here (an experiment never run, a surrogate never fitted)
-    are made first by the commands its 'inputs' list, unless --no-build.
+    are made first by the commands its 'inputs' list; --no-build only lists them.
 
     Exits with status 1 if a figure could not be drawn because an input file is missing, or
     (with several recipes) a recipe could not be rendered; the others are rendered anyway.
@@ -84,7 +84,9 @@ def figures_command(
         try:
             recipe = drawing_from(load_recipe(path), experiment)
             if no_build:
-                for item in missing_inputs(recipe, results_dir=results_dir):
+                # Only the list: nothing is made or rendered, so a missing input is no defect.
+                items = missing_inputs(recipe, results_dir=results_dir)
+                for item in items:
                     cost = f" ({item.input.cost})" if item.input.cost else ""
                     console.print(
                         f"[yellow]missing[/] {markup_safe(', '.join(item.missing))}: made by "
@@ -92,6 +94,13 @@ def figures_command(
                         "--no-build)",
                         highlight=False,
                     )
+                if not items:
+                    console.print(
+                        f"{markup_safe(str(path))}: every input is there (render it without "
+                        "--no-build)",
+                        highlight=False,
+                    )
+                continue
             else:
                 build_inputs(
                     recipe,

@@ -43,7 +43,10 @@ def _tidy_parameters(callback) -> None:
 
 def tidy_help(app: typer.Typer) -> None:
     """Rewrite (in place) the help of ``app``'s commands, sub-apps and their parameters with
-    :func:`paragraphs`."""
+    :func:`paragraphs`; flags are listed as flags (:func:`lab.cli.options.show_flags_as_flags`)."""
+    from lab.cli.options import show_flags_as_flags
+
+    show_flags_as_flags()
     app.info.help = (
         paragraphs(app.info.help if isinstance(app.info.help, str) else None) or app.info.help
     )

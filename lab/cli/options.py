@@ -21,3 +21,23 @@ BASELINE = typer.Option(
 ALPHA = typer.Option(
     0.05, "--alpha", min=0.0, max=1.0, help="Family-wise significance level (Holm)."
 )
+
+
+def show_flags_as_flags() -> None:
+    """``--help`` lists an on/off flag (``--debug``, ``--transfer/--no-transfer``, ``--help``)
+    without a value type: typer's rich help shows ``<bool>`` beside every flag, which reads as
+    if the flag took a value (``--debug true``). Applied once, before the app runs (idempotent);
+    options that take values keep their types."""
+    from typer.core import TyperOption
+
+    if getattr(TyperOption.display_type_rich, "_lab_flags", False):
+        return
+    original = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):  # same signature as typer's
+        if self.is_flag and not self.count and self.metavar is None:
+            return None
+        return original(self, ctx)
+
+    display_type_rich._lab_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]

@@ -99,6 +99,9 @@ def test_cli_no_build_lists_the_commands(store_copy: Path, tmp_path: Path):
     assert "missing" in result.output and "lab analyze" in result.output
     assert "not run: --no-build" in result.output
     assert not (store_copy / EXPERIMENT / "analysis").exists()
+    # Only a list: nothing rendered, and a missing input is no defect (exit status 0).
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "figures.json").exists()
 
 
 def test_drawing_another_experiment_does_not_make_the_recipes_own(store_copy: Path, tmp_path):

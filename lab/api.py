@@ -110,8 +110,10 @@ class RunResult:
 
     @property
     def returned(self) -> pd.DataFrame:
-        """The returned architectures: one row each (``History.to_frame()`` columns)."""
-        return self.history.to_frame().iloc[self.scores.returned].reset_index(drop=True)
+        """The returned architectures: one row each (:meth:`to_frame`'s columns, less
+        ``returned``)."""
+        frame = self.history.to_frame(self.problem.objective_names)
+        return frame.iloc[self.scores.returned].reset_index(drop=True)
 
     @property
     def hv_normalized(self) -> float:
@@ -119,10 +121,11 @@ class RunResult:
         return self.scores.hv_normalized
 
     def to_frame(self) -> pd.DataFrame:
-        """Every evaluation, with a boolean ``returned`` column."""
+        """Every evaluation, with a boolean ``returned`` column; objectives both as ``f*`` /
+        ``r*`` and by name (``error_search``, ``error_report``, ``latency_search``, ...)."""
         import numpy as np
 
-        frame = self.history.to_frame()
+        frame = self.history.to_frame(self.problem.objective_names)
         frame["returned"] = np.isin(np.arange(len(frame)), self.scores.returned)
         return frame
 
@@ -258,7 +261,9 @@ def draw(
         options: the kind's recipe options (e.g. ``metric="igd_plus"``, ``logx=True``).
 
     Returns:
-        The matplotlib figures drawn (a kind may draw one per problem).
+        The matplotlib figures drawn (a kind may draw one per problem), made at the paper
+        resolution (300 dpi), so that ``figure.savefig("x.png")`` writes what ``lab figures``
+        writes.
     """
     from lab.figures import parse_recipe, render_recipe
 
@@ -280,4 +285,5 @@ def draw(
         from lab.errors import FigureError
 
         raise FigureError(f"lab.draw: no {kind!r} figure drawn for {experiment!r} ({why})")
+    # Made under the paper style at 300 dpi, which a plain savefig keeps.
     return [f.figure for f in report.figures]

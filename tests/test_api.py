@@ -48,3 +48,35 @@ def test_run_refuses_ambiguous_settings():
         lab.run(problem, algo, budget=30)
     with pytest.raises(ConfigError, match="no hyperparameter"):
         lab.make_algorithm("random", problem, budget=20, population=4)
+
+
+def test_histories_name_their_objectives_and_keep_the_short_columns():
+    result = lab.run("nbg-cora-err-lat", "random", budget=15, seed=2)
+    frame = result.to_frame()
+    h = result.history
+    for j, name in enumerate(result.problem.objective_names):  # error, latency
+        np.testing.assert_array_equal(frame[f"{name}_search"], h.F[:, j])
+        np.testing.assert_array_equal(frame[f"{name}_report"], h.F_report[:, j])
+        np.testing.assert_array_equal(frame[f"f{j}"], h.F[:, j])
+    assert {"error_search", "latency_report"} <= set(result.returned.columns)
+    # The stored layout (no names given) is unchanged.
+    assert not any(c.endswith("_search") for c in h.to_frame().columns)
+    with pytest.raises(ValueError, match="objective_names has 1 names"):
+        h.to_frame(["error"])
+
+
+def test_draw_returns_figures_at_the_paper_resolution(tmp_path, monkeypatch):
+    """``lab.draw(...)[0].savefig(path)`` writes the recipe's 300 dpi, not matplotlib's 100."""
+    import matplotlib.image as mpimg
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    sweep = {"name": "api-dpi", "problems": ["nbg-cora-err-lat"], "algorithms": ["random"],
+             "seeds": 2, "budget": 12, "n_init": 6}  # fmt: skip
+    (tmp_path / "api-dpi.yaml").write_text(yaml.safe_dump(sweep))
+    lab.run_sweep(tmp_path / "api-dpi.yaml", workers=1, results_dir=tmp_path / "results")
+    (fig,) = lab.draw("anytime", "api-dpi", results_dir=tmp_path / "results")
+    fig.savefig(tmp_path / "a.png")
+    _, width = mpimg.imread(tmp_path / "a.png").shape[:2]
+    assert fig.dpi == 300
+    assert width == round(fig.get_figwidth() * 300) and width >= 900

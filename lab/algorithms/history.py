@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,9 +112,20 @@ class History:
     def feasible(self) -> np.ndarray:
         return np.all(self.G <= 0.0, axis=1)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, objective_names: Sequence[str] | None = None) -> pd.DataFrame:
         """Tidy table, one row per evaluation: ``order, batch, row, arch_id, g*, f*, r*, c*,
-        feasible, algo_time_s`` (``f``: search objectives, ``r``: report objectives)."""
+        feasible, algo_time_s`` (``f``: search objectives, ``r``: report objectives).
+
+        Args:
+            objective_names: the ``n_obj`` objective names (``Problem.objective_names``); given,
+                the table also has ``<name>_search`` and ``<name>_report`` columns (the same
+                values as ``f*`` and ``r*``, which stay: stored runs and their readers use them).
+        """
+        if objective_names is not None and len(objective_names) != self.n_obj:
+            raise ValueError(
+                f"objective_names has {len(objective_names)} names, the history {self.n_obj} "
+                "objectives"
+            )
         out = {
             "order": np.arange(len(self), dtype=np.int64),
             "batch": self.batch.copy(),
@@ -124,6 +136,9 @@ class History:
         out.update({f"f{j}": self.F[:, j].copy() for j in range(self.n_obj)})
         out.update({f"r{j}": self.F_report[:, j].copy() for j in range(self.n_obj)})
         out.update({f"c{j}": self.G[:, j].copy() for j in range(self.n_constr)})
+        for j, name in enumerate(objective_names or ()):
+            out[f"{name}_search"] = out[f"f{j}"]
+            out[f"{name}_report"] = out[f"r{j}"]
         out["feasible"] = self.feasible
         out["algo_time_s"] = self.algo_time_s.copy()
         return pd.DataFrame(out)

@@ -269,7 +269,9 @@ def rc_params(font_size: float = FONT_SIZE_PT) -> dict[str, Any]:
         "ps.fonttype": 42,
         "svg.fonttype": "none",
         "savefig.dpi": 300,
-        "figure.dpi": 100,
+        # Made at the paper resolution: a figure handed to a notebook (lab.draw) saves at 300
+        # dpi with a plain savefig (matplotlib's default is the dpi the figure was made at).
+        "figure.dpi": 300,
         "mathtext.default": "regular",
     }
 

@@ -31,6 +31,12 @@ ALGORITHM_NAMES: dict[str, str] = {
     "qnehvi": "qNEHVI",
     "qehvi": "qEHVI",
     "qparego": "qParEGO",
+    "nsga2_warm": "NSGA-II (warm)",
+    "smsemoa_warm": "SMS-EMOA (warm)",
+    "zeroshot": "Zero-shot",
+    "mtbo_qnehvi": "MT-qNEHVI",
+    "mtbo_qparego": "MT-qParEGO",
+    "progressive": "Progressive",
 }
 
 

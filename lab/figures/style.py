@@ -77,6 +77,13 @@ ALGORITHM_STYLES: dict[str, tuple[str, str]] = {
     "scalarized_tcheby": (TOL_MUTED["rose"], "^"),
     "reinforce": ("#661100", "v"),
     "tpe": ("#6699CC", "D"),
+    # Transfer searches: their cold start's colour, another marker.
+    "nsga2_warm": (OKABE_ITO["blue"], "^"),
+    "smsemoa_warm": (OKABE_ITO["reddish_purple"], "s"),
+    "zeroshot": ("#4D4D4D", "s"),
+    "mtbo_qnehvi": (OKABE_ITO["vermillion"], "^"),
+    "mtbo_qparego": (OKABE_ITO["orange"], "s"),
+    "progressive": (TOL_MUTED["indigo"], "s"),
 }
 
 

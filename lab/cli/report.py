@@ -29,16 +29,28 @@ def report_command(
     width: str = typer.Option(
         "double", "--width", help="Figure width: single or double column, or inches."
     ),
+    recipe_dir: Path = typer.Option(
+        Path("paper_figures"),
+        "--recipe-dir",
+        help="Folder of figure recipes: the first whose 'experiment' is this one gives the "
+        "report's figures (default figures otherwise).",
+    ),
 ) -> None:
-    """Write one self-contained HTML page of an experiment: figures, per-problem tables with
-    significance verdicts and effect sizes, the ranking, failed and missing runs, the sweep
-    config and the versions and checksums from the run manifests; nothing is fetched when it
-    is opened, so it can be attached to a review."""
+    """Write one self-contained HTML page of an experiment: the figures of its recipe (or the
+    default ones), per-problem tables with verdicts on HV and IGD+ and effect sizes, each
+    problem's audit verdict, the run diagnostics, the ranking, failed and missing runs, the
+    sweep config and the versions and checksums from the run manifests; nothing is fetched when
+    it is opened, so it can be attached to a review."""
     from lab.figures.report import write_report
 
     with console.status(f"writing the report of {experiment} ..."):
         path = write_report(
-            experiment, out, root=results_dir, baseline=baseline, width=_width(width)
+            experiment,
+            out,
+            root=results_dir,
+            baseline=baseline,
+            width=_width(width),
+            recipe_dirs=[recipe_dir],
         )
     size_kb = path.stat().st_size / 1024
     console.print(f"[bold]Report[/] {markup_safe(str(path))} ({size_kb:.0f} kB)", soft_wrap=True)

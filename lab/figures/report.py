@@ -194,12 +194,13 @@ def _problem_tables(a: AnalysisResult) -> str:
             f"Comparisons {test}. {_audit_line(problem)}</p>"
         )
         out.append(_table(headers, rows))
-        mine = vs[vs["problem"] == problem] if len(vs) else vs
+        # One count per metric (each metric's comparisons are one family of the same size).
+        mine = vs[(vs["problem"] == problem) & (vs["metric"] == "hv_normalized")] if len(vs) else vs
         dead = mine[[_unreachable(r) for _, r in mine.iterrows()]] if len(mine) else mine
         if len(dead):
             out.append(
                 f'<div class="warn">† {len(dead)} of {len(mine)} comparisons with the baseline '
-                f"cannot reach α = {a.alpha:g} with these seeds, whatever the data: the "
+                f"(per metric) cannot reach α = {a.alpha:g} with these seeds, whatever the data: the "
                 f"smallest attainable p-value ({_num(dead['min_p'].min(), 3)}) times the "
                 "number of comparisons exceeds α, so their verdict is a tie by construction. "
                 "The analysis' warnings below say how many seeds would do.</div>"
@@ -249,7 +250,7 @@ def _diagnostics(a: AnalysisResult) -> str:
         return "<p>This analysis has no run diagnostics (analysed before they existed).</p>"
     rows = [
         [
-            _e(r.problem), _e(r.label), str(r.n_runs), f"{r.share_degenerate:.1%}",
+            _e(r.problem), _e(plain_text(display_label(r.label))), str(r.n_runs), f"{r.share_degenerate:.1%}",
             f"{r.share_duplicate:.1%}", f"{r.share_infeasible:.1%}",
             f"{r.share_outside_roi:.1%}", f"{r.table_degenerate_rate:.1%}",
         ]

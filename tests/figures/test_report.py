@@ -203,3 +203,20 @@ def test_browser_check_sees_console_errors(tmp_path):
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert any(":CONSOLE" in line and "nosuch" in line for line in done.stderr.splitlines())
+
+
+def test_cli_report_takes_the_recipe_folder(damaged_store, tmp_path: Path):
+    root, _, _ = damaged_store
+    folder = tmp_path / "recipes"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(
+        f"name: mine\nexperiment: {EXPERIMENT}\nfigures:\n  - kind: anytime\n    name: only-one\n"
+    )
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(
+        app,
+        ["report", EXPERIMENT, "--results-dir", str(root), "--out", str(out),
+         "--recipe-dir", str(folder), "--width", "single"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert re.findall(r'<figure id="fig-([^"]+)"', out.read_text()) == ["only-one"]

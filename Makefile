@@ -10,7 +10,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-slow perf lint clean
+.PHONY: setup demo test test-slow perf perf-full lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow -q
 
 perf: $(STAMP)
-	for f in tests/perf/bench_*.py; do $(BIN)/python $$f || exit 1; done
+	$(BIN)/python tests/perf/run_all.py
+
+perf-full: $(STAMP)
+	$(BIN)/python tests/perf/run_all.py --full
 
 lint: $(STAMP)
 	$(BIN)/ruff check lab tests

@@ -20,13 +20,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from perf_size import sized
 
 from lab.algorithms.registry import algorithm_names, make_algorithm
 from lab.problems import get_problem
 
 PROBLEMS = ("nb201-cifar10-err-params-flops", "nbg-cora-err-lat")
-BUDGET = 1_000
-REPEATS = 3
+BUDGET = sized(1_000, 300)
+REPEATS = sized(3, 1)
 SEED = 20_240_601
 
 

@@ -21,18 +21,21 @@ import moocore
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from perf_size import sized
 
 from lab.indicators.distance import igd_plus
 from lab.indicators.hypervolume import hypervolume
 from lab.scoring import anytime_traces_many, evaluation_grid
 
-N_RUNS = 1_000
+N_RUNS = sized(1_000, 200)
 N_EVALS = 500
 N_OBJ = 3
 GRID_POINTS = 20
 DENSE_RUNS = 100
 DENSE_STEP = 5
-REPEATS = 3
+REPEATS = sized(3, 1)
 SEED = 20_240_601
 INDICATORS = ("hv", "igd_plus")
 

@@ -35,8 +35,10 @@ def main() -> None:
         except Exception as exc:  # table not buildable here (raw files absent)
             print(f"{name:34s} skipped: {exc}")
             continue
-        problem.evaluate(problem.genomes_all[:10])  # warm the canonicalization tables
-        rows = rng.integers(0, problem.n_architectures, 100_000)
+        # Only rows of the search space (degenerate cells are outside it unless included).
+        space = np.flatnonzero(problem.searchable_all)
+        problem.evaluate(problem.genomes_all[space[:10]])  # warm the canonicalization tables
+        rows = space[rng.integers(0, len(space), 100_000)]
         genomes = problem.genomes_all[rows]
         lookup = {tuple(g): i for i, g in enumerate(problem.genomes_all.tolist())}
         t_vec = best_of(lambda: problem.evaluate(genomes))

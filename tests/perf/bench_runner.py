@@ -30,14 +30,17 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from perf_size import sized
 
 from lab.experiments import parse_config, run_sweep
 from lab.results import load_experiment, load_manifests
 
 PROBLEM = "nbg-cora-err-lat"
 SIZES = {
-    "cheap": {"budget": 100, "seeds": 40},
-    "long": {"budget": 10000, "seeds": 12},
+    "cheap": {"budget": 100, "seeds": sized(40, 16)},
+    "long": {"budget": sized(10000, 3000), "seeds": sized(12, 4)},
 }
 
 

@@ -21,14 +21,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from perf_size import sized
 
 from lab.benchmarks.store import load_table
 from lab.errors import LabError
 from lab.surrogates.surrogate import Surrogate
 
-N_FIT = 15_000
+N_FIT = sized(15_000, 4_000)
 LOOP_SAMPLE = 300
-COMPARE_TREES = 100
+COMPARE_TREES = sized(100, 30)
 SEED = 20_240_601
 
 

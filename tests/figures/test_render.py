@@ -423,3 +423,33 @@ def test_recipe_file_errors_name_the_file(tmp_path: Path):
     path.write_text("experiment: x\nfigures:\n  - kind: anytime\n    metrc: hv\n")
     with pytest.raises(ConfigError, match=r"(?s)bad\.yaml.*figures\[0\] \(anytime\)\.metrc"):
         render_recipe(path)
+
+
+def test_recipe_picks_and_orders_algorithms_and_titles_panels_by_description(
+    store_root: Path, tmp_path: Path
+):
+    """``algorithms`` selects the variants and their order (boxes and legends follow it); the
+    panels are titled from the problems' descriptions unless ``problem_names`` says otherwise."""
+    from lab.figures.units import description_title
+    from lab.problems import problem_specs
+
+    recipe = {
+        "experiment": EXPERIMENT,
+        "problem_names": {PROBLEMS[1]: "Cora, three objectives"},
+        "figures": [
+            {"kind": "final_distribution", "algorithms": ["moead", "random"]},
+            {"kind": "anytime", "algorithms": ["nsga2", "moead"], "highlight": "all"},
+        ],
+    }
+    report = render_recipe(
+        parse_recipe(recipe, default_name="order"), results_dir=store_root, out_dir=tmp_path
+    )
+    boxes = next(f for f in report.figures if f.kind == "final_distribution").figure
+    axes = data_axes(boxes)
+    assert [t.get_text() for t in axes[0].get_xticklabels()] == ["MOEA/D", "Random"]
+    described = description_title(problem_specs()[PROBLEMS[0]].description)
+    assert axes[0].get_title().replace("\n", " ") == described
+    assert axes[1].get_title().replace("\n", " ") == "Cora, three objectives"
+    anytime = next(f for f in report.figures if f.kind == "anytime").figure
+    legend = [t.get_text() for t in anytime.legends[0].get_texts()]
+    assert legend[:2] == ["NSGA-II", "MOEA/D"]

@@ -154,6 +154,9 @@ def panel_grid(
     rows, cols = grid_shape(n_panels, width, columns)
     extra_title = (title_lines(titles, width, cols) - 1) * TITLE_LINE_IN if titles else 0.0
     height = rows * ((panel_height or PANEL_HEIGHT_IN) + extra_title) + legend_rows * LEGEND_ROW_IN
+    # A whole number of hundredths of an inch (plus a hair against rounding down): at 100, 300
+    # or 600 dpi the PNG is exactly height x dpi pixels tall (matplotlib truncates).
+    height = math.ceil(height * 100.0 - 1e-6) / 100.0 + 1e-7
     fig = Figure(figsize=(width, height), layout="constrained")
     # Pads of 0.05 in: glyphs rendered at 300 dpi reach a little beyond their 100 dpi boxes.
     fig.get_layout_engine().set(w_pad=0.05, h_pad=0.05, wspace=0.04, hspace=0.04)

@@ -82,7 +82,8 @@ def top_k_by_bound(
         score: positions (``int64``, any order) -> their exact scores.
         bound: ``N`` upper bounds, ``bound[i] >= score(i)``.
         k: how many to keep (``k >= N``: every candidate is scored).
-        chunk: candidates scored per round, in decreasing order of bound.
+        chunk: candidates scored in the first round, in decreasing order of bound (each
+            later round twice as many).
 
     Returns:
         The kept positions and their scores, best first.
@@ -97,8 +98,10 @@ def top_k_by_bound(
         slack = bound[order] * (1.0 + _SLACK) + 1e-300
         done, parts_pos, parts_val = 0, [], []
         kth = -np.inf
+        step = max(chunk, k)
         while done < n:
-            take = order[done : done + max(chunk, k)]
+            take = order[done : done + step]
+            step *= 2  # geometric rounds: a loose bound costs at most ~2x one full pass
             parts_pos.append(take)
             parts_val.append(np.asarray(score(take), dtype=np.float64))
             done += len(take)

@@ -125,3 +125,21 @@ def test_join_refuses_other_spaces() -> None:
         join_tables([a, _tiny("u", [0], [KNOWN[0]], space="user:u")])
     with pytest.raises(ConfigError, match="space: nasbench201"):
         join_tables([_tiny("u", [0], [KNOWN[0]], "user:u"), _tiny("v", [0], [KNOWN[0]], "user:u")])
+
+
+def test_build_without_a_name_explains_analognas_when_the_order_is_absent(monkeypatch) -> None:
+    """`lab bench build` (no name) calls every unavailable recipe's reason with whether it is
+    fetchable; the AnalogNAS recipe once took no such argument and the command crashed."""
+    from typer.testing import CliRunner
+
+    from lab.benchmarks.recipes import analognas
+    from lab.cli.main import app
+
+    monkeypatch.setattr(analognas, "official_index_available", lambda: False)
+    recipe = analognas.AnalogNasBenchRecipe()
+    monkeypatch.setattr("lab.cli.bench.recipes", lambda: {"analognas": recipe})
+    out = CliRunner().invoke(app, ["bench", "build"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert "skipped analognas:" in text
+    assert "TypeError" not in text

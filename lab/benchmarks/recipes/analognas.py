@@ -195,7 +195,8 @@ class AnalogNasBenchRecipe(Recipe):
     def available(self) -> bool:
         return data_path() is not None and official_index_available()
 
-    def unavailable_reason(self) -> str:
+    def unavailable_reason(self, fetchable: bool = False) -> str:
+        # ``fetchable`` is unused: the package comes from pip, the NB201 order from the fetch hint.
         if data_path() is None:
             return (
                 "the analog-nasbench package is not installed: `pip install analog-nasbench==0.1.3`"

@@ -43,6 +43,11 @@ class ConfigError(InputError):
     """A YAML spec or configuration is invalid."""
 
 
+class BenchmarkUnavailableError(ConfigError):
+    """A problem's built-in benchmark is neither built nor buildable here: its raw files (or
+    package) are absent on this machine, which is a setup to complete, not a malformed config."""
+
+
 class ParameterError(ConfigError):
     """An algorithm's hyperparameters are invalid (unknown name, wrong type, out of range)."""
 

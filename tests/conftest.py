@@ -51,10 +51,12 @@ def pytest_runtest_call(item):
 
 def _skip_without_raw_files():
     """Generator body shared by the hooks: a test whose benchmark's raw files are absent here
-    (a user's clone without the shared data) is skipped with the reason, not failed."""
-    from lab.errors import RawFilesMissingError
+    (a user's clone without the shared data) is skipped with the reason, not failed: building
+    its table raises :class:`RawFilesMissingError`, loading a problem over it
+    :class:`BenchmarkUnavailableError`."""
+    from lab.errors import BenchmarkUnavailableError, RawFilesMissingError
 
     try:
         return (yield)
-    except RawFilesMissingError as exc:
+    except (RawFilesMissingError, BenchmarkUnavailableError) as exc:
         pytest.skip(f"raw benchmark files absent: {str(exc)[:160]}")

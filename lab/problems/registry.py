@@ -38,7 +38,7 @@ from lab.benchmarks.locations import FROZEN_FILE, SpecLayer, data_dir, spec_laye
 from lab.benchmarks.store import benchmark_names, imported_problem_sections, load_table
 from lab.benchmarks.store import space_of_table as _space_for
 from lab.config_file import read_yaml
-from lab.errors import ConfigError, DuplicateNameError, unknown_name
+from lab.errors import BenchmarkUnavailableError, ConfigError, DuplicateNameError, unknown_name
 from lab.fileio import atomic_write_text
 from lab.problems.problem import Problem
 from lab.problems.spec import ProblemSpec, is_problem_spec_file, read_spec_file
@@ -263,7 +263,8 @@ def get_problem(name: str) -> Problem:
             if bench in recipes()
             else "import it (`lab bench import NAME --from SPEC`) or fix the problem's 'benchmark'"
         )
-        raise ConfigError(
+        error = BenchmarkUnavailableError if bench in recipes() else ConfigError
+        raise error(
             f"problem {name!r} (declared in {origin.file}) is over benchmark {bench!r}, whose "
             f"table is not available here; {how}"
         )

@@ -21,6 +21,7 @@ from lab.benchmarks.recipes.analognas import (
 from lab.benchmarks.store import load_table
 from lab.spaces.encoding import genome_codes
 from lab.spaces.nasbench201 import EDGES, OPS
+from tests.conftest import needs_nb201
 
 pytestmark = pytest.mark.skipif(data_path() is None, reason="analog-nasbench is not installed")
 
@@ -109,6 +110,7 @@ def test_rank_correlation_with_the_12_epoch_table_picks_the_mapping(records) -> 
     assert scores[best] - runner_up > 0.01
 
 
+@needs_nb201  # the table's arch_id is the official NAS-Bench-201 index, read from its raw files
 def test_table_naming_costs_and_problems() -> None:
     from lab.problems.registry import get_problem
     from lab.spaces.nasbench201_cost import nasbench201_params_flops

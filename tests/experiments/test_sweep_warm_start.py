@@ -12,6 +12,7 @@ import yaml
 from lab.errors import ConfigError
 from lab.experiments import load_config
 from lab.experiments.expansion import expand
+from tests.conftest import needs_nb201
 
 TARGETS = ["nbg-citeseer-err-lat", "nbg-pubmed-err-lat"]
 WARM = {"problem": "nbg-cora-err-lat", "evaluations": 20, "selection": "front"}
@@ -87,9 +88,13 @@ def test_every_problem_of_the_sweep_is_checked(tmp_path: Path) -> None:
     assert "does not run" in _error(tmp_path, [{"name": "zeroshot", "warm_start": extra}])
 
 
-def test_other_space_unknown_source_and_bad_fields(tmp_path: Path) -> None:
+@needs_nb201  # the source over another space is a NAS-Bench-201 problem
+def test_a_source_over_another_space_is_refused(tmp_path: Path) -> None:
     other_space = {**WARM, "problem": "nb201-cifar100-err-lat-pixel3"}
     assert "search space" in _error(tmp_path, [{"name": "zeroshot", "warm_start": other_space}])
+
+
+def test_unknown_source_and_bad_fields(tmp_path: Path) -> None:
     unknown = {**WARM, "problem": "no-such-problem"}
     assert "no available problem" in _error(tmp_path, [{"name": "zeroshot", "warm_start": unknown}])
     assert "evaluations" in _error(

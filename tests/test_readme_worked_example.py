@@ -101,7 +101,9 @@ def test_worked_example_runs_as_written(tmp_path: Path) -> None:
             assert out.returncode == 0, f"{command}\n{out.stdout}\n{out.stderr}"
             outputs.append(out.stdout)
     assert "problem cells-err-params" in outputs[1] and "frozen" in outputs[1]
-    assert "exact front (report)" in outputs[2] and "hypervolume in the normalized box" in outputs[2]
+    assert (
+        "exact front (report)" in outputs[2] and "hypervolume in the normalized box" in outputs[2]
+    )
     manifests = list((work / "results" / "cells-study" / "runs").glob("*.json"))
     assert len(manifests) == 10  # 2 algorithms x 5 seeds
     assert list((work / "cells-figures").glob("*.png"))

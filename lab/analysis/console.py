@@ -12,11 +12,18 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from lab.analysis.display_names import display_label, plain_text
 from lab.analysis.result import AnalysisResult
 from lab.analysis.significance import TESTED_METRICS
 from lab.terminal_text import markup_safe
 
 _VERDICT_STYLE = {"better": "[green]better ▲[/]", "worse": "[red]worse ▼[/]", "tie": "tie"}
+
+
+def _name(label: object) -> str:
+    """A variant as papers write it (``nsga2 pop_size=20`` -> ``NSGA-II pop_size=20``), safe
+    for rich markup; the registry names stay in the analysis tables and files."""
+    return markup_safe(plain_text(display_label(str(label))))
 
 
 def _num(x: float, digits: int = 4) -> str:
@@ -60,7 +67,7 @@ def problem_tables(result: AnalysisResult) -> list[Table]:
         table = Table(
             title=f"{markup_safe(problem)}: normalized hypervolume of the returned set, judged on "
             "the report metrics and, beside it, on the search metrics it saw",
-            caption=f"verdicts vs {markup_safe(str(result.baseline))}: {test}, two-sided, Holm, "
+            caption=f"verdicts vs {_name(result.baseline)}: {test}, two-sided, Holm, "
             f"alpha={result.alpha:g}; A12 = probability of being better, 95% bootstrap interval"
             if result.baseline
             else "no baseline: no verdicts",
@@ -80,7 +87,7 @@ def problem_tables(result: AnalysisResult) -> list[Table]:
             search_median = hv_search.loc[key, "median"] if key in hv_search.index else None
             is_base = label == result.baseline
             table.add_row(
-                markup_safe(str(label)),
+                _name(label),
                 str(int(row["count"])),
                 _num(row["median"]),
                 _num(row["iqr"]),
@@ -116,7 +123,7 @@ def ranking_renderable(result: AnalysisResult) -> Group | Text:
     table.add_column("algorithm")
     table.add_column("average rank", justify="right")
     for label, rank in entry["average_ranks"].items():
-        table.add_row(markup_safe(label), f"{rank:.2f}")
+        table.add_row(_name(label), f"{rank:.2f}")
     friedman = entry.get("friedman_p")
     lines = [
         f"Friedman p = {friedman:.3g}"
@@ -128,8 +135,9 @@ def ranking_renderable(result: AnalysisResult) -> Group | Text:
     cliques = entry.get("cliques") or []
     if cliques:
         lines.append(
-            "not significantly different: " + "; ".join("{" + ", ".join(c) + "}" for c in cliques)
+            "not significantly different: " + "; ".join("{" + ", ".join(_name(x) for x in c) + "}" for c in cliques)
         )
     if entry.get("excluded_algorithms"):
-        lines.append(f"left out (missing on some problem): {entry['excluded_algorithms']}")
+        left_out = ", ".join(_name(x) for x in entry["excluded_algorithms"])
+        lines.append(f"left out (missing on some problem): {left_out}")
     return Group(table, Text("\n".join(lines)))

@@ -5,13 +5,15 @@ seeds runs for minutes before any of its runs finishes.
 
 A seed batch runs in a worker process (or on a Ray node); it writes its progress as a small
 JSON file (:func:`write_batch_progress`) that the sweep's loop reads (:func:`read_batch_progress`)
-while it waits.
+while it waits. With ``--workers 1`` the batch runs in the loop's own thread, so a
+:class:`BatchFileWatcher` thread reads the file instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,8 @@ from rich.text import Text
 
 from lab.experiments.expansion import RunSpec
 
+#: Seconds between two looks at the progress file of a seed batch running in this process.
+WATCH_EVERY_S = 1.0
 #: Largest progress file read (bytes): it holds four numbers and a name.
 MAX_PROGRESS_BYTES = 4096
 
@@ -164,3 +168,32 @@ class SweepProgress:
         if self._task is not None and count:
             task = next(t for t in self._progress.tasks if t.id == self._task)
             self._progress.update(self._task, total=(task.total or 0) - count)
+
+
+class BatchFileWatcher:
+    """While a seed batch runs in this process (``--workers 1``, where the sweep's loop waits
+    inside the batch), a daemon thread shows the batch's progress file under the sweep's bar
+    every ``every_s`` seconds (default :data:`WATCH_EVERY_S`); leaving the block removes it."""
+
+    def __init__(self, bar: SweepProgress, path: Path | str, every_s: float | None = None) -> None:
+        self._bar, self._path = bar, Path(path)
+        self._every_s = WATCH_EVERY_S if every_s is None else every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="lab-batch-progress", daemon=True)
+
+    def _show(self) -> None:
+        if (seen := read_batch_progress(self._path)) is not None:
+            self._bar.batch_progress(str(self._path), seen)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self._every_s):
+            self._show()
+
+    def __enter__(self) -> BatchFileWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._bar.batch_finished(str(self._path))

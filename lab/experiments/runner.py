@@ -33,6 +33,7 @@ import traceback
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +43,9 @@ from rich.table import Table
 from lab.errors import ConfigError
 from lab.experiments.config import SweepConfig
 from lab.experiments.execute import RunOutcome, RunTask
-from lab.experiments.executors import EXECUTORS, Executor, make_executor
+from lab.experiments.executors import EXECUTORS, Executor, InProcessExecutor, make_executor
 from lab.experiments.expansion import RunSpec, expand
-from lab.experiments.progress import SweepProgress, read_batch_progress
+from lab.experiments.progress import BatchFileWatcher, SweepProgress, read_batch_progress
 from lab.results.lock import RunLock
 from lab.results.provenance import git_commit, utc_now
 from lab.results.store import ResultsStore
@@ -341,20 +342,24 @@ def run_sweep(
                     if progress_dir is not None and len(specs) > 1:
                         progress_file = str(Path(progress_dir) / f"{specs[0].run_id}.json")
                     task = RunTask(tuple(specs), config.imports, thread_plan, progress_file)
+                    # In this process the batch runs inside submit: a thread shows its rounds.
+                    in_process = isinstance(ex, InProcessExecutor) and progress_file is not None
+                    watcher = BatchFileWatcher(bar, progress_file) if in_process else nullcontext()
                     submitted, t0 = utc_now(), time.perf_counter()
                     try:
-                        try:
-                            future = ex.submit(task)
-                        except BrokenProcessPool:  # a worker died since the last look
-                            ex.restart()
-                            generation += 1
-                            future = ex.submit(task)
+                        with watcher:
+                            try:
+                                future = ex.submit(task)
+                            except BrokenProcessPool:  # a worker died since the last look
+                                ex.restart()
+                                generation += 1
+                                future = ex.submit(task)
                     except BaseException:
                         for lock in locks:
                             lock.release()
                         raise
                     in_flight[future] = (specs, locks, submitted, t0, generation)
-                    if progress_file is not None:
+                    if progress_file is not None and not in_process:
                         watched[future] = Path(progress_file)
                 if in_flight:
                     done, _ = wait(

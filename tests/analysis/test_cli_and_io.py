@@ -38,7 +38,7 @@ def test_cli_writes_every_file_and_prints_the_summary(
         assert (directory / f"{name}.parquet").is_file() and (directory / f"{name}.csv").is_file()
     for name in ("ranking.json", "analysis.json", "table_hv_normalized.tex", "table_igd_plus.tex"):
         assert (directory / name).is_file()
-    for text in ("nbg-cora-err-lat", "nbg-citeseer-err-lat", "nsga2", "baseline", "Ranking",
+    for text in ("nbg-cora-err-lat", "nbg-citeseer-err-lat", "NSGA-II", "Random", "baseline", "Ranking",
                  "critical difference"):  # fmt: skip
         assert text in out.stdout
     # A fresh process reproduces every table exactly, bootstrap intervals included.

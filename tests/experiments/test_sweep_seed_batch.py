@@ -138,3 +138,43 @@ def test_ray_batched_matches_local_unbatched(unbatched, tmp_path, monkeypatch) -
         if "seed_batch" in m
     }
     assert sizes == {2}
+
+
+def test_a_batch_in_this_process_shows_its_rounds(tmp_path, monkeypatch) -> None:
+    """With ``--workers 1`` the seed batch runs inside the sweep's loop; its rounds still reach
+    the sweep's bar (a watcher thread reads the batch's progress file), and the bar is gone
+    when the batch ends."""
+    import io
+
+    from rich.console import Console
+
+    from lab.experiments import execute, progress
+
+    monkeypatch.setattr(execute, "PROGRESS_EVERY_S", 0.0)  # write every round
+    monkeypatch.setattr(progress, "WATCH_EVERY_S", 0.01)
+    shown: list[dict] = []
+    finished: list[str] = []
+    real_show, real_finish = (
+        progress.SweepProgress.batch_progress,
+        progress.SweepProgress.batch_finished,
+    )
+
+    def show(self, key, seen):
+        shown.append(dict(seen))
+        real_show(self, key, seen)
+
+    def finish(self, key):
+        finished.append(key)
+        real_finish(self, key)
+
+    monkeypatch.setattr(progress.SweepProgress, "batch_progress", show)
+    monkeypatch.setattr(progress.SweepProgress, "batch_finished", finish)
+    config = load_config(write_config(tmp_path, **{**BO_SWEEP, "budget": 14}, seed_batch=4))
+    console = Console(file=io.StringIO(), width=120)
+    report = run_sweep(config, workers=1, results_dir=tmp_path / "results", console=console)
+    assert report.complete and len(report.ok) == 8
+    mid = [s for s in shown if s["done"] < s["budget"]]
+    assert mid, f"no round was shown before the batch ended: {shown}"
+    assert all(s["seeds"] == 4 and s["budget"] == 14 and "qnehvi" in s["what"] for s in shown)
+    assert [s["done"] for s in shown] == sorted(s["done"] for s in shown)
+    assert len(finished) == 1

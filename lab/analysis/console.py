@@ -135,7 +135,8 @@ def ranking_renderable(result: AnalysisResult) -> Group | Text:
     cliques = entry.get("cliques") or []
     if cliques:
         lines.append(
-            "not significantly different: " + "; ".join("{" + ", ".join(_name(x) for x in c) + "}" for c in cliques)
+            "not significantly different: "
+            + "; ".join("{" + ", ".join(_name(x) for x in c) + "}" for c in cliques)
         )
     if entry.get("excluded_algorithms"):
         left_out = ", ".join(_name(x) for x in entry["excluded_algorithms"])

@@ -257,13 +257,14 @@ def get_problem(name: str) -> Problem:
     if bench not in benchmark_names():
         from lab.benchmarks.store import recipes
 
+        builtin = bench in recipes()
         how = (
             f"build or fetch it (`lab bench fetch {bench}`, or `lab bench import {bench} --from "
             "PATH`)"
-            if bench in recipes()
+            if builtin
             else "import it (`lab bench import NAME --from SPEC`) or fix the problem's 'benchmark'"
         )
-        error = BenchmarkUnavailableError if bench in recipes() else ConfigError
+        error = BenchmarkUnavailableError if builtin else ConfigError
         raise error(
             f"problem {name!r} (declared in {origin.file}) is over benchmark {bench!r}, whose "
             f"table is not available here; {how}"

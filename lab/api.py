@@ -215,7 +215,8 @@ def run_sweep(
 
 def load_experiment(name: str, *, results_dir: Path | str | None = None) -> pd.DataFrame:
     """Every evaluation of every complete run of experiment ``name`` as one tidy table (run
-    columns, then ``f*`` search and ``r*`` report objectives in raw units, ``feasible``, ...)."""
+    columns, then ``f*`` search and ``r*`` report objectives in raw units, ``feasible``, ...,
+    and the same objectives named: ``<objective>_search``, ``<objective>_report``)."""
     from lab.results.query import load_experiment as _load
 
     return _load(name, root=results_dir)

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from lab.figures.distinct_colours import distinct_styles
 from lab.figures.layout import (
     PANEL_MARGIN_IN,
     grid_shape,
@@ -122,7 +123,8 @@ def anytime_figure(
             and on a log axis they take up half the width.
         highlight: draw only the best ``highlight`` variants (:func:`best_labels`) in colour
             with their bands, the others as thin grey lines without bands (``None``: all in
-            colour).
+            colour); a highlighted variant whose fixed colour is a near twin of an earlier
+            one's takes a distinct colour (:func:`~lab.figures.distinct_colours.distinct_styles`).
         width: figure width (inches).
         columns: panels per row.
         panel_height: inches per panel row.
@@ -132,6 +134,10 @@ def anytime_figure(
     if highlight is not None and 0 < highlight < len(labels):
         coloured = best_labels(bands, labels, highlight, metric)
     greyed = [lab for lab in labels if lab not in coloured]
+    if greyed:
+        # The few in colour are whichever rank best: two of them can have near-twin fixed
+        # colours (three algorithms are blues), which a highlight must not leave alike.
+        styles = distinct_styles(styles, coloured, avoid=[REFERENCE_GREY])  # type: ignore[assignment]
     handles = series_handles(coloured, styles)
     if greyed:
         handles.append(Line2D([], [], color=REFERENCE_GREY, lw=0.6, label=f"{len(greyed)} others"))

@@ -21,6 +21,7 @@ from lab.figures.layout import (
     panel_grid,
     series_handles,
 )
+from lab.figures.long_tail import log_axis_limits, set_log_axis, wants_log_axis
 from lab.figures.style import REFERENCE_GREY, SINGLE_COLUMN_IN, StyleMap
 from lab.figures.units import objective_scale
 
@@ -64,6 +65,7 @@ def fronts_figure(
     width: float = SINGLE_COLUMN_IN,
     columns: int | None = None,
     panel_height: float | None = None,
+    log_axes: str | Sequence[bool] = "auto",
 ) -> Figure:
     """The exact front and each variant's set, in raw objective units (shown scaled).
 
@@ -79,6 +81,9 @@ def fronts_figure(
         mode: ``staircase`` (2 objectives only) or ``points``.
         title: figure title (e.g. the problem name and what the series are).
         width, columns, panel_height: layout (inches, panels per row, inches).
+        log_axes: ``m`` flags (a logarithmic axis for objective ``k``), ``"none"`` or
+            ``"auto"``: log where the exact front (else the drawn sets) crowds into the low end
+            of a span of over a decade (:func:`~lab.figures.long_tail.wants_log_axis`).
     """
     m = len(objective_names)
     if mode not in ("staircase", "points"):
@@ -91,6 +96,7 @@ def fronts_figure(
         for k in range(m)
     ]
     shown = [lab for lab in labels if lab in series]
+    logs = _log_axes(log_axes, m, true_front, [series[lab] for lab in shown], scales, lower, upper)
     handles: list = []
     if true_front is not None:
         handles.append(
@@ -174,8 +180,13 @@ def fronts_figure(
             if outside.any():
                 ax.plot(sx(pts[outside, i]), sy(pts[outside, j]), **hollow)
         draw_box_edge(ax, float(sx(upper[i])), float(sy(upper[j])))
-        ax.set_xlim(*axis_limits(float(sx(lower[i])), float(sx(upper[i]))))
-        ax.set_ylim(*axis_limits(float(sy(lower[j])), float(sy(upper[j]))))
+        for k, scale, which, set_lim in ((i, sx, "x", ax.set_xlim), (j, sy, "y", ax.set_ylim)):
+            lo, hi = float(scale(lower[k])), float(scale(upper[k]))
+            if logs[k]:
+                set_log_axis(ax, which)
+                set_lim(*log_axis_limits(lo, hi))
+            else:
+                set_lim(*axis_limits(lo, hi))
         ax.set_xlabel(sx.label)
         ax.set_ylabel(sy.label)
     figure_title(fig, title)
@@ -183,3 +194,42 @@ def fronts_figure(
     # element per side.
     legend_row(fig, handles, width=width, where="lower")
     return fig
+
+
+def _log_axes(
+    log_axes: str | Sequence[bool],
+    m: int,
+    true_front: np.ndarray | None,
+    sets: Sequence[np.ndarray],
+    scales: Sequence,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> list[bool]:
+    """Per objective, whether its axis is logarithmic (see :func:`fronts_figure`)."""
+    if isinstance(log_axes, str):
+        if log_axes == "none":
+            return [False] * m
+        if log_axes != "auto":
+            raise InputError(f"log_axes must be 'auto', 'none' or {m} flags, got {log_axes!r}")
+        if true_front is not None and len(true_front):
+            pts = np.asarray(true_front, dtype=float)
+        else:
+            drawn = [np.asarray(p, dtype=float).reshape(-1, m) for p in sets]
+            pts = np.concatenate(drawn) if drawn else np.empty((0, m))
+        return [
+            wants_log_axis(
+                scales[k](pts[:, k]), float(scales[k](lower[k])), float(scales[k](upper[k]))
+            )
+            for k in range(m)
+        ]
+    flags = [bool(f) for f in log_axes]
+    if len(flags) != m:
+        raise InputError(f"log_axes needs {m} flags (one per objective), got {len(flags)}")
+    for k, flag in enumerate(flags):
+        lo, hi = float(scales[k](lower[k])), float(scales[k](upper[k]))
+        if flag and not (0 < lo < hi):
+            raise InputError(
+                f"objective {k} cannot have a log axis: its box spans {lo:g} to {hi:g}, not "
+                "positive values"
+            )
+    return flags

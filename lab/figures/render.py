@@ -178,16 +178,20 @@ def render_recipe(
 
 
 def _described_problems(source: ExperimentSource | None) -> dict[str, str]:
-    """Problem -> title from its spec's description, for the experiment's problems."""
+    """Problem -> panel title from its spec's ``title``, else its description, for the
+    experiment's problems."""
     if source is None:
         return {}
     from lab.problems import problem_specs
 
     wanted = set(source.all_problems)
     specs = problem_specs()
-    return default_problem_names(
-        {n: specs[n].description for n in wanted if n in specs and specs[n].description}
+    described = [n for n in wanted if n in specs]
+    names = default_problem_names(
+        {n: specs[n].description for n in described if specs[n].description}
     )
+    names.update({n: specs[n].title for n in described if specs[n].title})
+    return names
 
 
 def _copy_tables(source: ExperimentSource, directory: Path) -> list[Path]:

@@ -16,6 +16,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from lab.problems.spec import TITLE_MAX_CHARS
+
 #: Axis titles of the analysis metrics. All are dimensionless: measured in objective space
 #: normalized with the problem's frozen ideal and nadir points (hypervolumes also divided by the
 #: exact front's).
@@ -98,8 +100,9 @@ def description_title(description: str) -> str:
 
 
 #: Longest description (characters, once shortened) used as a panel title: longer ones wrap
-#: into more lines than a panel of a paper column has, and the problem keeps its name.
-MAX_TITLE_CHARS = 56
+#: into more lines than a panel of a paper column has, and the problem keeps its name (unless
+#: its spec gives a ``title``).
+MAX_TITLE_CHARS = TITLE_MAX_CHARS
 
 
 def default_problem_names(descriptions: Mapping[str, str]) -> dict[str, str]:

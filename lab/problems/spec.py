@@ -7,6 +7,7 @@ A spec file names a benchmark table and a list of problems over it::
       - name: "nbg-{dataset}-err-lat"
         for_each: {dataset: [cora, citeseer]}      # optional: one problem per value
         description: "GNN error vs latency on {dataset}"
+        title: "GNN error vs latency, {dataset}"   # optional panel title (<= 56 characters)
         objectives:
           - {name: error, search: "val_acc_{dataset}", report: "test_acc_{dataset}",
              threshold: 0.5}                                     # optional, see below
@@ -87,6 +88,11 @@ class ConstraintSpec(BaseModel):
         return self
 
 
+#: Longest panel title (characters): a longer one wraps into more lines than a panel of a
+#: paper column has.
+TITLE_MAX_CHARS = 56
+
+
 class ProblemSpec(BaseModel):
     """A named multi-objective problem over one benchmark table."""
 
@@ -94,6 +100,8 @@ class ProblemSpec(BaseModel):
     name: str
     benchmark: str
     description: str = ""
+    #: A figure's panel title (at most ``TITLE_MAX_CHARS``); empty: the shortened description.
+    title: str = Field(default="", max_length=TITLE_MAX_CHARS)
     objectives: tuple[ObjectiveSpec, ...] = Field(min_length=2, max_length=6)
     constraints: tuple[ConstraintSpec, ...] = ()
     degenerate: Literal["exclude", "include"] = "exclude"
@@ -118,6 +126,7 @@ class ProblemTemplate(BaseModel):
     name: str
     benchmark: str | None = None
     description: str = ""
+    title: str = ""
     #: ``{key: [values]}`` (one problem per combination of the lists' values) or
     #: ``[{key: value, ...}, ...]`` (one problem per listed combination, e.g. per-problem
     #: thresholds filled into ``threshold: "{error_max}"``).
@@ -170,6 +179,7 @@ def expand_templates(
                             "name": fill(template.name, subs),
                             "benchmark": fill(bench, subs),
                             "description": fill(template.description, subs),
+                            "title": fill(template.title, subs),
                             "objectives": fill(template.objectives, subs),
                             "constraints": fill(template.constraints, subs),
                             "degenerate": template.degenerate,

@@ -118,12 +118,36 @@ def load_run(
     return manifest, history
 
 
+def _named_objectives(history: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
+    """``history`` with ``<name>_search`` and ``<name>_report`` copies of its ``f*`` / ``r*``
+    columns, named after the objectives in ``manifest['problem']['objectives']``; unchanged
+    when the manifest records no usable names (absent, not strings, repeated, or not one per
+    objective column: a store may be edited by hand)."""
+    names = _mapping(manifest.get("problem")).get("objectives")
+    n_obj = sum(1 for c in history.columns if c[:1] == "f" and c[1:].isdigit())
+    if (
+        not isinstance(names, list)
+        or len(names) != n_obj
+        or not all(isinstance(n, str) and n for n in names)
+        or len(set(names)) != len(names)
+    ):
+        return history
+    named = {}
+    for j, name in enumerate(names):
+        named[f"{name}_search"] = history[f"f{j}"]
+        named[f"{name}_report"] = history[f"r{j}"]
+    return history.assign(**named)
+
+
 def load_experiment(experiment: str, *, root: Path | str | None = None) -> pd.DataFrame:
     """Every evaluation of every complete run of ``experiment`` as one tidy table.
 
     Columns: :data:`RUN_COLUMNS` then the history columns of ``History.to_frame()`` (``order,
     batch, row, arch_id, g*, f*, r*, c*, feasible, algo_time_s``; ``f``: search objectives,
-    ``r``: report objectives, minimized raw units). Only runs that are complete and intact
+    ``r``: report objectives, minimized raw units), and the same values named
+    ``<objective>_search`` / ``<objective>_report`` after the objectives the run's manifest
+    records (a problem's own columns: empty on the rows of problems without that objective).
+    Only runs that are complete and intact
     (status ``ok``, history digest matching) are included. Problems with different genome
     lengths leave the missing ``g*`` columns empty (NaN). Sorted by problem, label, seed, order.
     """
@@ -134,7 +158,7 @@ def load_experiment(experiment: str, *, root: Path | str | None = None) -> pd.Da
         run_id = manifest.get("run_id", "")
         if not store.is_complete(experiment, run_id):
             continue
-        frames.append(store.read_history(experiment, run_id))
+        frames.append(_named_objectives(store.read_history(experiment, run_id), manifest))
         metas.append(_flatten(manifest))
     if not frames:
         return pd.DataFrame(columns=list(RUN_COLUMNS))

@@ -149,3 +149,15 @@ def test_panel_titles_from_descriptions():
     long = "x" * (MAX_TITLE_CHARS + 1)
     names = default_problem_names({"a": "error vs latency (ms)", "b": long, "c": ""})
     assert names == {"a": "Error vs latency"}
+
+
+def test_panel_titles_prefer_the_spec_title():
+    """A problem whose description is too long for a panel (NAS-Bench-201's latency problems)
+    is titled by its spec's ``title``; one without a title by its shortened description."""
+    from lab.figures.render import _described_problems
+
+    source = SimpleNamespace(all_problems=["nb201-cifar100-err-lat-eyeriss", "nbg-cora-err-lat"])
+    assert _described_problems(source) == {
+        "nb201-cifar100-err-lat-eyeriss": "Cell error vs eyeriss latency, cifar100",
+        "nbg-cora-err-lat": "GNN error vs inference latency on cora",
+    }

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lab.errors import ConfigError
-from lab.problems.spec import load_spec_file
+from lab.problems.spec import TITLE_MAX_CHARS, load_spec_file
 
 
 def test_for_each_expands(tmp_path: Path) -> None:
@@ -43,3 +43,31 @@ def test_errors_name_file_and_field(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="exactly one of 'le' or 'ge'"):
         load_spec_file(path)
+
+
+def test_title_is_filled_and_bounded(tmp_path: Path) -> None:
+    """A template's ``title`` gets its placeholders like the description; one longer than a
+    paper panel holds is refused with the file, the entry and the field."""
+    path = tmp_path / "t.yaml"
+    head = "benchmark: b\nproblems:\n  - name: 'x-{d}'\n    for_each: {d: [a, b]}\n"
+    objectives = (
+        "    objectives:\n      - {name: e, search: 'v_{d}'}\n      - {name: l, search: 'l_{d}'}\n"
+    )
+    path.write_text(head + "    title: 'Error vs latency, {d}'\n" + objectives)
+    assert [s.title for s in load_spec_file(path)] == ["Error vs latency, a", "Error vs latency, b"]
+    path.write_text(head + f"    title: '{'y' * (TITLE_MAX_CHARS + 1)}'\n" + objectives)
+    with pytest.raises(ConfigError, match=r"(?s)t\.yaml: problems\[0\].*field title.*56"):
+        load_spec_file(path)
+
+
+def test_every_builtin_problem_has_a_panel_title() -> None:
+    """No built-in problem falls back to its id as a panel title: its ``title`` or its
+    shortened description fits a panel."""
+    from lab.figures.units import default_problem_names
+    from lab.problems import problem_specs
+
+    specs = problem_specs()
+    titled = default_problem_names({n: s.description for n, s in specs.items()})
+    titled.update({n: s.title for n, s in specs.items() if s.title})
+    assert set(titled) == set(specs)
+    assert max(len(t) for t in titled.values()) <= TITLE_MAX_CHARS

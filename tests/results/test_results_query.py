@@ -73,3 +73,29 @@ def test_unknown_experiment_and_missing_store(store_root, tmp_path):
 def test_params_column_is_canonical_json(store_root):
     m = load_manifests("demo", root=store_root)
     assert all(json.loads(p) == {} for p in m["params"])
+
+
+def test_load_experiment_names_the_objectives(store_root):
+    """``<objective>_search`` / ``_report`` copy ``f*`` / ``r*`` under the problem's names."""
+    from lab.problems import get_problem
+
+    df = load_experiment("demo", root=store_root)
+    names = get_problem(df["problem"].iloc[0]).objective_names
+    for j, name in enumerate(names):
+        assert df[f"{name}_search"].tolist() == df[f"f{j}"].tolist()
+        assert df[f"{name}_report"].tolist() == df[f"r{j}"].tolist()
+
+
+def test_unusable_objective_names_in_a_manifest_add_no_columns():
+    """A hand-edited manifest's names that are not one string per objective are ignored."""
+    import pandas as pd
+
+    from lab.results.query import _named_objectives
+
+    history = pd.DataFrame({"f0": [1.0], "f1": [2.0], "r0": [3.0], "r1": [4.0]})
+    good = _named_objectives(history, {"problem": {"objectives": ["error", "latency"]}})
+    assert good[["error_search", "latency_report"]].iloc[0].tolist() == [1.0, 4.0]
+    for names in (None, ["error"], ["error", "error"], ["error", 3], "error,latency"):
+        same = _named_objectives(history, {"problem": {"objectives": names}})
+        assert list(same.columns) == ["f0", "f1", "r0", "r1"], names
+    assert list(_named_objectives(history, {"problem": "x"}).columns) == list(history.columns)

@@ -40,6 +40,10 @@ class FrontsFigure(ExperimentFigureEntry):
     seed: int | None = Field(default=None, ge=0)
     true_front: bool = True
     many_objectives: Literal["auto", "per_algorithm", "parallel_coordinates", "pairs"] = "auto"
+    #: Logarithmic axes of the 2-D and ``pairs`` panels: ``auto`` (an objective whose exact
+    #: front crowds into the low tenth of a span of over a decade), ``none``, or the names of
+    #: the objectives to draw on a log axis.
+    log_axes: Literal["auto", "none"] | list[str] = "auto"
 
     @model_validator(mode="after")
     def _seed_given(self) -> FrontsFigure:
@@ -51,6 +55,29 @@ class FrontsFigure(ExperimentFigureEntry):
 
     def default_stem(self) -> str:
         return "fronts"
+
+    def _log_caption(self) -> str:
+        """The caption's sentence on logarithmic axes (empty without any)."""
+        if self.log_axes == "auto":
+            return (
+                " An axis is logarithmic where the exact front crowds into the lowest tenth of "
+                "a span of over a decade."
+            )
+        if self.log_axes == "none" or not self.log_axes:
+            return ""
+        return f" Logarithmic axes: {', '.join(self.log_axes)}."
+
+    def _log_flags(self, ctx: DrawContext, problem: str, objectives: list[str]) -> str | list[bool]:
+        """``log_axes`` for :func:`fronts_figure`: as given, or one flag per objective."""
+        if isinstance(self.log_axes, str):
+            return self.log_axes
+        unknown = [o for o in self.log_axes if o not in objectives]
+        if unknown:
+            raise FigureError(
+                f"{ctx.where}: field {ctx.entry}.log_axes: {unknown} are not objectives of "
+                f"problem {problem!r} (its objectives: {list(objectives)})"
+            )
+        return [o in self.log_axes for o in objectives]
 
     def caption(self) -> str:
         """Which metrics and which sets the figure shows, and how points outside its box are
@@ -70,7 +97,7 @@ class FrontsFigure(ExperimentFigureEntry):
             "returned point is drawn, those outside that box hollow on its edge. With 3 "
             "objectives: objectives 1 and 2 as axes, objective 3 as colour; with 4 and more: "
             "one line per architecture across the objectives normalized to 0 (ideal) and 1 "
-            "(reference point)."
+            "(reference point)." + self._log_caption()
         )
 
     def draw(self, ctx: DrawContext) -> list[Drawn]:
@@ -127,7 +154,9 @@ class FrontsFigure(ExperimentFigureEntry):
                 style = "per_algorithm" if m == 3 else "parallel_coordinates"
             if m == 2 or style == "pairs":
                 fig = fronts_figure(
-                    mode="staircase" if show == "attainment" else "points", **common
+                    mode="staircase" if show == "attainment" else "points",
+                    log_axes=self._log_flags(ctx, name, prob.objective_names),
+                    **common,
                 )
             elif style == "per_algorithm":
                 fig = per_algorithm_figure(**common)

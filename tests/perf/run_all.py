@@ -2,7 +2,7 @@
 
 ``python tests/perf/run_all.py`` (``make perf``) runs them at the small size: every benchmark
 still measures its baseline in the same run and prints its ratios, on fewer runs, evaluations
-or seeds (about 10 minutes on 2 cores in all). ``--full`` (``make perf-full``) runs the sizes
+or seeds (310 s on 2 quiet cores in all, 12 benchmarks). ``--full`` (``make perf-full``) runs the sizes
 the README's figures come from (hours: the 30-seed BO sweep and the plain BoTorch loop over a
 whole table dominate). ``--only NAME`` runs the named benchmarks (file names without
 ``bench_`` and ``.py``). A benchmark that fails stops the run with its exit status.

@@ -20,7 +20,7 @@ from lab.figures.layout import data_axes, save_figure
 from lab.figures.recipe import FigureRecipe, load_recipe
 from lab.figures.sources import ExperimentSource
 from lab.figures.style import paper_style
-from lab.figures.units import default_problem_names, display_names
+from lab.figures.units import display_names, spec_panel_titles
 from lab.fileio import atomic_write_text, write_json
 from lab.registry import NAME_RULE, is_valid_name
 
@@ -184,14 +184,8 @@ def _described_problems(source: ExperimentSource | None) -> dict[str, str]:
         return {}
     from lab.problems import problem_specs
 
-    wanted = set(source.all_problems)
     specs = problem_specs()
-    described = [n for n in wanted if n in specs]
-    names = default_problem_names(
-        {n: specs[n].description for n in described if specs[n].description}
-    )
-    names.update({n: specs[n].title for n in described if specs[n].title})
-    return names
+    return spec_panel_titles({n: specs[n] for n in set(source.all_problems) if n in specs})
 
 
 def _copy_tables(source: ExperimentSource, directory: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from lab.problems.spec import TITLE_MAX_CHARS
+from lab.problems.spec import TITLE_MAX_CHARS, ProblemSpec
 
 #: Axis titles of the analysis metrics. All are dimensionless: measured in objective space
 #: normalized with the problem's frozen ideal and nadir points (hypervolumes also divided by the
@@ -115,6 +115,15 @@ def default_problem_names(descriptions: Mapping[str, str]) -> dict[str, str]:
         if title and len(title) <= MAX_TITLE_CHARS:
             out[name] = title
     return out
+
+
+def spec_panel_titles(specs: Mapping[str, ProblemSpec]) -> dict[str, str]:
+    """Problem -> default panel title: its spec's ``title``, else its shortened description
+    (:func:`default_problem_names`); problems with neither are left out (they keep their
+    names)."""
+    names = default_problem_names({n: s.description for n, s in specs.items() if s.description})
+    names.update({n: s.title for n, s in specs.items() if s.title})
+    return names
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,25 +119,51 @@ def load_run(
     return manifest, history
 
 
-def _named_objectives(history: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
-    """``history`` with ``<name>_search`` and ``<name>_report`` copies of its ``f*`` / ``r*``
-    columns, named after the objectives in ``manifest['problem']['objectives']``; unchanged
-    when the manifest records no usable names (absent, not strings, repeated, or not one per
+def _objective_names(manifest: dict[str, Any], n_obj: int) -> tuple[str, ...] | None:
+    """The ``n_obj`` objective names in ``manifest['problem']['objectives']``, or ``None`` when
+    the manifest records no usable names (absent, not strings, repeated, or not one per
     objective column: a store may be edited by hand)."""
     names = _mapping(manifest.get("problem")).get("objectives")
-    n_obj = sum(1 for c in history.columns if c[:1] == "f" and c[1:].isdigit())
     if (
         not isinstance(names, list)
         or len(names) != n_obj
         or not all(isinstance(n, str) and n for n in names)
         or len(set(names)) != len(names)
     ):
+        return None
+    return tuple(names)
+
+
+def _n_objectives(history: pd.DataFrame) -> int:
+    """Objective columns (``f0``, ``f1``, ...) of a run's history."""
+    return sum(1 for c in history.columns if c[:1] == "f" and c[1:].isdigit())
+
+
+def _with_named_columns(
+    history: pd.DataFrame, names: Sequence[tuple[str, ...] | None], lengths: np.ndarray
+) -> pd.DataFrame:
+    """``history`` (the runs' histories one after another, ``lengths`` rows each) with
+    ``<name>_search`` / ``<name>_report`` copies of ``f*`` / ``r*`` after each run's objective
+    ``names`` (``None``: none), empty (NaN) on the rows of runs without that objective. One
+    pass per distinct set of names, and one column insert in all."""
+    run_of_row = np.repeat(np.arange(len(names)), lengths)
+    columns: dict[str, np.ndarray] = {}
+    for group in dict.fromkeys(n for n in names if n is not None):
+        rows = np.isin(run_of_row, [i for i, n in enumerate(names) if n == group])
+        for j, name in enumerate(group):
+            for suffix, prefix in (("search", "f"), ("report", "r")):
+                column = columns.setdefault(f"{name}_{suffix}", np.full(len(history), np.nan))
+                column[rows] = history[f"{prefix}{j}"].to_numpy(dtype=np.float64)[rows]
+    if not columns:
         return history
-    named = {}
-    for j, name in enumerate(names):
-        named[f"{name}_search"] = history[f"f{j}"]
-        named[f"{name}_report"] = history[f"r{j}"]
-    return history.assign(**named)
+    return pd.concat([history, pd.DataFrame(columns, index=history.index)], axis=1)
+
+
+def _named_objectives(history: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
+    """One run's ``history`` with its objectives named after its ``manifest`` (see
+    :func:`_with_named_columns`); unchanged without usable names."""
+    names = _objective_names(manifest, _n_objectives(history))
+    return _with_named_columns(history, [names], np.array([len(history)]))
 
 
 def load_experiment(experiment: str, *, root: Path | str | None = None) -> pd.DataFrame:
@@ -154,11 +181,13 @@ def load_experiment(experiment: str, *, root: Path | str | None = None) -> pd.Da
     store = ResultsStore(root)
     store.require_experiment(experiment)
     frames, metas = [], []
+    names: list[tuple[str, ...] | None] = []
     for manifest in store.manifests(experiment):
         run_id = manifest.get("run_id", "")
         if not store.is_complete(experiment, run_id):
             continue
-        frames.append(_named_objectives(store.read_history(experiment, run_id), manifest))
+        frames.append(store.read_history(experiment, run_id))
+        names.append(_objective_names(manifest, _n_objectives(frames[-1])))
         metas.append(_flatten(manifest))
     if not frames:
         return pd.DataFrame(columns=list(RUN_COLUMNS))
@@ -167,5 +196,5 @@ def load_experiment(experiment: str, *, root: Path | str | None = None) -> pd.Da
     lengths = np.array([len(f) for f in frames])
     runs = pd.DataFrame([{c: m[c] for c in RUN_COLUMNS} for m in metas])
     run_columns = runs.iloc[np.repeat(np.arange(len(runs)), lengths)].reset_index(drop=True)
-    history = pd.concat(frames, ignore_index=True)
+    history = _with_named_columns(pd.concat(frames, ignore_index=True), names, lengths)
     return _sorted(pd.concat([run_columns, history], axis=1), ("order",))

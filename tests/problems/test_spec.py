@@ -63,11 +63,10 @@ def test_title_is_filled_and_bounded(tmp_path: Path) -> None:
 def test_every_builtin_problem_has_a_panel_title() -> None:
     """No built-in problem falls back to its id as a panel title: its ``title`` or its
     shortened description fits a panel."""
-    from lab.figures.units import default_problem_names
+    from lab.figures.units import spec_panel_titles
     from lab.problems import problem_specs
 
     specs = problem_specs()
-    titled = default_problem_names({n: s.description for n, s in specs.items()})
-    titled.update({n: s.title for n, s in specs.items() if s.title})
+    titled = spec_panel_titles(specs)
     assert set(titled) == set(specs)
     assert max(len(t) for t in titled.values()) <= TITLE_MAX_CHARS
